@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// The example service perfgate measures in its demo, its end-to-end tests and its own perf
+// workflow. Endpoints of different character, and regressions injected through environment
+// variables so a test can make it slower in a known way:
+//   EXTRA_CPU_US      extra busy-loop microseconds of CPU per request (all endpoints)
+//   EXTRA_CPU_PERCENT extra CPU as a percentage of each endpoint's own work (e.g. 5 = +5%)
+//   EXTRA_LATENCY_MS  extra milliseconds of waiting (timer, no CPU) per request
+//   LATENCY_PATH      apply EXTRA_LATENCY_MS only to this path (default: all)
+//   LEAK_BYTES        bytes kept forever per request (a memory leak)
+//   ERROR_RATE        share of requests answered 500 (0..1), spread evenly, not at random
+//   PORT              port to listen on (default 3000); HOST (default 127.0.0.1)
+import http from 'node:http';
+
+const env = (name, fallback) => {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) {
+    console.error(`example service: ${name}=${JSON.stringify(v)} is not a non-negative number`);
+    process.exit(2);
+  }
+  return n;
+};
+
+const port = env('PORT', 3000);
+const host = process.env.HOST || '127.0.0.1';
+const extraCpuUs = env('EXTRA_CPU_US', 0);
+const extraCpuPercent = env('EXTRA_CPU_PERCENT', 0);
+const extraLatencyMs = env('EXTRA_LATENCY_MS', 0);
+const latencyPath = process.env.LATENCY_PATH || null;
+const leakBytes = env('LEAK_BYTES', 0);
+const errorRate = env('ERROR_RATE', 0);
+
+// Busy-wait on a CPU clock so the work is CPU time, not wall time: on a busy machine the
+// request then takes longer, as real CPU work would.
+function burnCpu(us) {
+  if (us <= 0) return;
+  const end = process.cpuUsage();
+  const target = end.user + end.system + us;
+  let x = 0;
+  for (;;) {
+    for (let i = 0; i < 200; i++) x += Math.sqrt(i + x);
+    const u = process.cpuUsage();
+    if (u.user + u.system >= target) return x;
+  }
+}
+
+const items = Array.from({ length: 50 }, (_, i) => ({ id: i + 1, name: `item ${i + 1}`, price: (i * 7.3) % 100 }));
+const leaked = [];
+let served = 0;
+let errorCredit = 0;
+
+const BASE_CPU_US = { '/api/items': 50, '/api/compute': 400, '/api/slow': 20, '/health': 0, '/stats': 0 };
+
+const server = http.createServer((req, res) => {
+  const path = (req.url ?? '/').split('?')[0];
+  const send = (status, body) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  if (path === '/health') return send(200, { ok: true });
+  if (path === '/stats') {
+    const u = process.cpuUsage();
+    return send(200, { served, cpuUs: u.user + u.system, rss: process.memoryUsage().rss });
+  }
+  const base = BASE_CPU_US[path];
+  if (base === undefined) return send(404, { error: `no such endpoint ${path}` });
+
+  served++;
+  if (leakBytes > 0) leaked.push(Buffer.alloc(leakBytes, 1));
+  burnCpu(base + extraCpuUs + (base * extraCpuPercent) / 100);
+
+  const finish = () => {
+    // Evenly spread errors: a deterministic share, so a test knows exactly what to expect.
+    errorCredit += errorRate;
+    if (errorCredit >= 1) {
+      errorCredit -= 1;
+      return send(500, { error: 'injected error' });
+    }
+    if (path === '/api/items') return send(200, items);
+    if (path === '/api/compute') {
+      let h = 0;
+      for (const it of items) h = (h * 31 + it.id) % 1000003;
+      return send(200, { hash: h });
+    }
+    return send(200, { waited: true });
+  };
+  const delay = (path === '/api/slow' ? 10 : 0) + (latencyPath === null || latencyPath === path ? extraLatencyMs : 0);
+  if (delay > 0) setTimeout(finish, delay);
+  else finish();
+});
+
+server.keepAliveTimeout = 65_000;
+server.listen(port, host, () => {
+  console.log(`example service listening on http://${host}:${server.address().port}`);
+});
+for (const sig of ['SIGTERM', 'SIGINT']) {
+  process.on(sig, () => server.close(() => process.exit(0)));
+}

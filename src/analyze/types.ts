@@ -1,0 +1,61 @@
+/**
+ * The Analysis object: what analyze/ decides and report/ renders. Its JSON form is what
+ * `perfgate compare --json` writes and what the action stores in the results file.
+ */
+export type MetricName = 'p50' | 'p90' | 'p99' | 'throughput' | 'errorRate' | 'cpuPerRequest' | 'peakRss';
+export type BudgetMetric = 'p50' | 'p90' | 'p95' | 'p99' | 'errorRate' | 'peakRss' | 'throughput' | 'cpuPerRequest';
+
+export type MetricStatus = 'regressed' | 'improved' | 'unchanged' | 'inconclusive' | 'unavailable';
+export type Verdict = 'pass' | 'fail' | 'inconclusive' | 'no-baseline';
+
+export interface MetricAnalysis {
+  metric: MetricName;
+  /** 'ms', 'req/s', 'ratio', 'ms/req', 'bytes' */
+  unit: string;
+  /** Medians of the trial values of each side; null when a side has no value (e.g. CPU without a process). */
+  baseline: number | null;
+  head: number | null;
+  /** Relative changes, 0.05 = +5%; from the Hodges–Lehmann estimate on log values. */
+  change: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  p: number | null;
+  pAdjusted: number | null;
+  /** Relative threshold actually used (0.05 = 5%), after widening by history noise. */
+  threshold: number;
+  status: MetricStatus;
+  /** Whether this metric counts toward the verdict. */
+  gated: boolean;
+  /** For inconclusive metrics: the smallest relative change this run could have detected. */
+  minDetectableEffect?: number | null;
+  /** Set when the run-to-run noise in the baseline history widened the configured threshold. */
+  thresholdWidenedFrom?: number | null;
+  /** Trial values of each side, for the collapsed details. */
+  samples?: { baseline: number[]; head: number[] };
+}
+
+export interface BudgetCheck {
+  metric: BudgetMetric;
+  limit: number;
+  value: number | null;
+  ok: boolean;
+}
+
+export interface ScenarioAnalysis {
+  name: string;
+  metrics: MetricAnalysis[];
+  budgets: BudgetCheck[];
+}
+
+export interface Analysis {
+  verdict: Verdict;
+  alpha: number;
+  /** 'paired' (same-runner A/B, Wilcoxon signed-rank) or 'independent' (Mann–Whitney U), or 'none'. */
+  method: 'paired' | 'independent' | 'none';
+  rounds: { baseline: number; head: number };
+  scenarios: ScenarioAnalysis[];
+  /** Why there is no baseline, when verdict is 'no-baseline'. */
+  reason?: string;
+  /** Regressions that a label acknowledged: the verdict stays visible as such. */
+  acknowledged?: boolean;
+}

@@ -1,0 +1,209 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { analyze } from '../analyze/index.js';
+import type { Analysis } from '../analyze/types.js';
+import type { Config } from '../config/config.js';
+import { loadConfig } from '../config/load.js';
+import { EXIT, PerfgateError, UsageError } from '../errors.js';
+import { realMeasureDeps } from '../measure/deps.js';
+import { analyzeOptions, runPipeline } from '../pipeline.js';
+import { renderComment, renderTerminal } from '../report/index.js';
+import type { ReportContext } from '../report/context.js';
+import { withHistory } from '../results/build.js';
+import { environmentFingerprint } from '../results/environment.js';
+import { readResultsFile, writeResultsFile } from '../results/file.js';
+import type { GitInfo, Results } from '../results/schema.js';
+import { installSignalCleanup } from '../service/index.js';
+import { VERSION } from '../version.js';
+import { parseCommandArgs, CONFIG_FLAGS } from './args.js';
+import { BASELINE_HELP, COMPARE_HELP, MAIN_HELP, RUN_HELP } from './help.js';
+import { headVariant } from './variants.js';
+
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  color: boolean;
+}
+
+/** Runs one CLI invocation and returns its exit code; errors a user can act on become codes 2 or 3. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    if (e instanceof PerfgateError) {
+      io.stderr(`perfgate: ${e.message}\n`);
+      return e.exitCode;
+    }
+    io.stderr(`perfgate: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.runtime;
+  }
+}
+
+async function dispatch(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      io.stdout(MAIN_HELP);
+      return command === undefined ? EXIT.usage : EXIT.pass;
+    case '-v':
+    case '--version':
+      io.stdout(`${VERSION}\n`);
+      return EXIT.pass;
+    case 'run':
+      return runCommand(rest, io);
+    case 'compare':
+      return compareCommand(rest, io);
+    case 'baseline':
+      return baselineCommand(rest, io);
+    default:
+      throw new UsageError(`unknown command "${command}"; expected run, compare or baseline (see perfgate --help)`);
+  }
+}
+
+export function exitCodeFor(analysis: Analysis, config: Pick<Config, 'gating'>): number {
+  if (analysis.verdict === 'fail') return EXIT.regression;
+  if (analysis.verdict === 'no-baseline' && config.gating.requireBaseline) return EXIT.regression;
+  return EXIT.pass;
+}
+
+function configInputs(values: Record<string, string | boolean | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(CONFIG_FLAGS.filter((f) => typeof values[f] === 'string').map((f) => [f, values[f] as string]));
+}
+
+function gitInfo(cwd: string, env: NodeJS.ProcessEnv): GitInfo {
+  const git = (...args: string[]) => {
+    try {
+      return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    sha: env.GITHUB_SHA ?? git('rev-parse', 'HEAD'),
+    ref: env.GITHUB_REF ?? git('rev-parse', '--abbrev-ref', 'HEAD'),
+    repository: env.GITHUB_REPOSITORY ?? null,
+    runId: env.GITHUB_RUN_ID ?? null,
+    event: env.GITHUB_EVENT_NAME ?? 'local',
+  };
+}
+
+async function runCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    'run',
+    argv,
+    { config: { type: 'string' }, baseline: { type: 'string' }, output: { type: 'string' }, json: { type: 'string' }, markdown: { type: 'string' }, 'save-baseline': { type: 'string' } },
+    true,
+  );
+  if (values.help) {
+    io.stdout(RUN_HELP);
+    return EXIT.pass;
+  }
+  if (positionals.length > 0) throw new UsageError(`perfgate run: unexpected argument "${positionals[0]}" (see perfgate run --help)`);
+  const config = loadConfig({ filePath: values.config as string | undefined, inputs: configInputs(values) });
+  if (config.compare === 'base-ref') {
+    throw new UsageError('perfgate run: --compare base-ref is not available in this version yet');
+  }
+
+  let baseline: Results | null = null;
+  let reason: string | undefined;
+  if (typeof values.baseline === 'string') baseline = readResultsFile(resolve(io.cwd, values.baseline));
+  else reason = 'no baseline file was given (--baseline FILE)';
+
+  const log = (line: string) => io.stderr(`${line}\n`);
+  const cleanup = installSignalCleanup();
+  try {
+    const out = await runPipeline(
+      {
+        config,
+        variants: [headVariant(config, io.cwd)],
+        baseline,
+        noBaselineReason: reason,
+        meta: { suite: config.suite, createdAt: new Date().toISOString(), git: gitInfo(io.cwd, io.env), environment: environmentFingerprint(io.env) },
+      },
+      realMeasureDeps(log),
+    );
+    const outputPath = resolve(io.cwd, (values.output as string | undefined) ?? config.resultsFile);
+    writeResultsFile(outputPath, out.results);
+    log(`results written to ${outputPath}`);
+    if (typeof values['save-baseline'] === 'string') {
+      writeResultsFile(resolve(io.cwd, values['save-baseline']), withHistory(out.results, baseline));
+    }
+    const context: ReportContext = {
+      suite: config.suite,
+      mode: 'local',
+      head: out.results,
+      baseline,
+      reproduceCommand: `npx perfgate run${values.config ? ` --config ${values.config}` : ''} --baseline BASELINE.json`,
+    };
+    writeExtras(values, out.analysis, context, io);
+    io.stdout(renderTerminal(out.analysis, context, { color: io.color }));
+    return exitCodeFor(out.analysis, config);
+  } finally {
+    cleanup();
+  }
+}
+
+export function writeExtras(values: Record<string, unknown>, analysis: Analysis, context: ReportContext, io: CliIO): void {
+  if (typeof values.json === 'string') writeFileSync(resolve(io.cwd, values.json), JSON.stringify(analysis, null, 2) + '\n');
+  if (typeof values.markdown === 'string') writeFileSync(resolve(io.cwd, values.markdown), renderComment(analysis, context));
+}
+
+async function compareCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    'compare',
+    argv,
+    { config: { type: 'string' }, json: { type: 'string' }, markdown: { type: 'string' } },
+    false,
+  );
+  if (values.help) {
+    io.stdout(COMPARE_HELP);
+    return EXIT.pass;
+  }
+  if (positionals.length < 1 || positionals.length > 2) {
+    throw new UsageError('perfgate compare: expected BASE.json HEAD.json, or one RESULTS.json holding both variants (see perfgate compare --help)');
+  }
+  const files = positionals.map((p) => readResultsFile(resolve(io.cwd, p)));
+  let baseline: Results | null;
+  let head: Results;
+  if (files.length === 2) {
+    [baseline, head] = [files[0]!, files[1]!];
+  } else {
+    head = files[0]!;
+    baseline = null;
+    const names = head.variants.map((v) => v.name);
+    if (!(names.includes('base') && names.includes('head'))) {
+      throw new UsageError(`perfgate compare: ${positionals[0]} holds only ${names.join(', ')}; give a baseline file too, or a file measured with --compare base-ref`);
+    }
+  }
+  // Thresholds and budgets come from the config (or defaults); the scenarios are those measured.
+  const config = loadConfig({ filePath: values.config as string | undefined, purpose: 'analyze' });
+  const analysis = analyze({ baseline, head, options: analyzeOptions(config) });
+  const context: ReportContext = {
+    suite: head.suite,
+    mode: baseline ? 'local' : 'base-ref',
+    head,
+    baseline,
+    commits: baseline ? { base: baseline.git.sha, head: head.git.sha } : { base: head.variants.find((v) => v.name === 'base')?.commit ?? null, head: head.variants.find((v) => v.name === 'head')?.commit ?? null },
+    reproduceCommand: `npx perfgate compare ${positionals.join(' ')}`,
+  };
+  writeExtras(values, analysis, context, io);
+  io.stdout(renderTerminal(analysis, context, { color: io.color }));
+  return exitCodeFor(analysis, config);
+}
+
+async function baselineCommand(argv: string[], io: CliIO): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    io.stdout(BASELINE_HELP);
+    return sub === undefined ? EXIT.usage : EXIT.pass;
+  }
+  if (sub !== 'fetch') throw new UsageError(`perfgate baseline: unknown subcommand "${sub}"; expected fetch`);
+  void rest;
+  throw new UsageError('perfgate baseline fetch is not available in this version yet');
+}

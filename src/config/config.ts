@@ -1,0 +1,56 @@
+import type { BudgetMetric, MetricName } from '../analyze/types.js';
+import type { COMPARE_MODES, HTTP_METHODS, PROFILES, RUN_MODES } from './schema.js';
+
+/** The validated, defaulted configuration every later stage reads. Times are milliseconds. */
+export interface Config {
+  suite: string;
+  compare: (typeof COMPARE_MODES)[number];
+  mode: (typeof RUN_MODES)[number];
+  service: ServiceConfig | null;
+  build: string | null;
+  buildHead: boolean;
+  baseRef: string | null;
+  scenarios: Scenario[];
+  load: LoadConfig;
+  rounds: { min: number | null; max: number; maxDurationMs: number };
+  analysis: AnalysisConfig;
+  gating: { failOnRegression: boolean; requireBaseline: boolean; acknowledgeLabel: string; comment: boolean };
+  resultsFile: string;
+}
+
+export interface ServiceConfig {
+  start: string;
+  cwd: string;
+  env: Record<string, string>;
+  /** Port the head service listens on (PORT in its environment); null when the command picks its own. */
+  port: number | null;
+  ready: { url?: string; tcpPort?: number; logPattern?: string; timeoutMs: number };
+}
+
+export interface Scenario {
+  name: string;
+  method: (typeof HTTP_METHODS)[number];
+  url: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  expectStatus: string;
+  thresholds: Partial<Record<MetricName, number>>;
+  budgets: Partial<Record<BudgetMetric, number>>;
+}
+
+export interface LoadConfig {
+  profile: (typeof PROFILES)[number];
+  connections: number;
+  rate: number | null;
+  warmupMs: number;
+  trialMs: number;
+  requestTimeoutMs: number;
+}
+
+export interface AnalysisConfig {
+  alpha: number;
+  thresholds: Record<MetricName, number>;
+  gated: MetricName[];
+  budgets: Partial<Record<BudgetMetric, number>>;
+  noiseK: number;
+}

@@ -1,0 +1,254 @@
+import { z } from 'zod';
+import type { BudgetMetric, MetricName } from '../analyze/types.js';
+import * as f from './fields.js';
+import { didYouMean } from './suggest.js';
+
+/**
+ * One schema for perfgate.yml and the action inputs. Field names are the same in both (kebab-case),
+ * so an input overrides the file field of the same name. Defaults live in DEFAULTS below and
+ * nowhere else: action.yml declares no defaults for these, only documents them, because the runner
+ * fills declared defaults in and they would then always override the file.
+ */
+
+/** Wraps a field parser as a zod type whose failures carry our message. */
+function field<T>(parse: (v: unknown) => f.Parsed<T>) {
+  return z.unknown().transform((value, ctx): T => {
+    const r = parse(value);
+    if (r.ok) return r.value;
+    ctx.addIssue({ code: 'custom', message: r.message, input: value });
+    return z.NEVER;
+  });
+}
+
+export const COMPARE_MODES = ['artifact', 'base-ref', 'none'] as const;
+export const RUN_MODES = ['gate', 'report'] as const;
+export const PROFILES = ['closed', 'rate'] as const;
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+
+/** Config names of the compared metrics and the analysis' names for them. */
+export const METRIC_KEYS = {
+  p50: 'p50',
+  p90: 'p90',
+  p99: 'p99',
+  throughput: 'throughput',
+  'error-rate': 'errorRate',
+  cpu: 'cpuPerRequest',
+  rss: 'peakRss',
+} as const satisfies Record<string, MetricName>;
+export type MetricKey = keyof typeof METRIC_KEYS;
+
+/** Config names of the budget metrics, with how each value is written. */
+export const BUDGET_KEYS = {
+  p50: 'p50',
+  p90: 'p90',
+  p95: 'p95',
+  p99: 'p99',
+  'error-rate': 'errorRate',
+  rss: 'peakRss',
+  cpu: 'cpuPerRequest',
+  throughput: 'throughput',
+} as const satisfies Record<string, BudgetMetric>;
+export type BudgetKey = keyof typeof BUDGET_KEYS;
+
+function budgetValue(key: BudgetKey, v: unknown): f.Parsed<number> {
+  switch (key) {
+    case 'error-rate':
+      return f.percent(v, { max: 100 });
+    case 'rss':
+      return f.bytes(v);
+    case 'throughput':
+      return f.positiveNumber(v, 'requests per second');
+    case 'cpu':
+    case 'p50':
+    case 'p90':
+    case 'p95':
+    case 'p99':
+      return f.duration(v, 'ms');
+  }
+}
+
+/** A map whose keys must come from a known set, each value parsed by its own rule. */
+function keyedMap<K extends string, V>(
+  keys: readonly K[],
+  what: string,
+  parseValue: (key: K, v: unknown) => f.Parsed<V>,
+) {
+  return z.unknown().transform((value, ctx): Partial<Record<K, V>> => {
+    const m = f.stringMap(value, { separator: /[\n,]/, what });
+    if (!m.ok) {
+      ctx.addIssue({ code: 'custom', message: m.message, input: value });
+      return z.NEVER;
+    }
+    const out: Partial<Record<K, V>> = {};
+    for (const [k, v] of Object.entries(m.value)) {
+      if (!(keys as readonly string[]).includes(k)) {
+        const hint = didYouMean(k, keys);
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `unknown metric ${f.show(k)}; expected one of ${keys.join(', ')}${hint ? `; did you mean "${hint}"?` : ''}`,
+          input: k,
+        });
+        continue;
+      }
+      const r = parseValue(k as K, v);
+      if (r.ok) out[k as K] = r.value;
+      else ctx.addIssue({ code: 'custom', path: [k], message: r.message, input: v });
+    }
+    return out;
+  });
+}
+
+const metricKeys = Object.keys(METRIC_KEYS) as MetricKey[];
+const budgetKeys = Object.keys(BUDGET_KEYS) as BudgetKey[];
+const thresholdsField = keyedMap(metricKeys, 'e.g. "p99=10%, cpu=2%"', (_k, v) => f.percent(v));
+const budgetsField = keyedMap(budgetKeys, 'e.g. "p95=200ms, error-rate=1%"', budgetValue);
+const envField = field((v) => {
+  const m = f.stringMap(v, { separator: /\n/, what: 'KEY=value lines' });
+  if (!m.ok) return m;
+  return { ok: true as const, value: Object.fromEntries(Object.entries(m.value).map(([k, x]) => [k, String(x)])) };
+});
+const headersField = field((v) => {
+  const m = f.stringMap(v, { separator: /\n/, what: '"Name: value" lines' });
+  if (!m.ok) return m;
+  return { ok: true as const, value: Object.fromEntries(Object.entries(m.value).map(([k, x]) => [k, String(x)])) };
+});
+const methodField = field((v) =>
+  f.oneOf(typeof v === 'string' ? v.toUpperCase() : v, HTTP_METHODS, (w) => didYouMean(w.toUpperCase(), HTTP_METHODS)),
+);
+const expectStatusField = field((v) => {
+  const s = Array.isArray(v) ? v.join(',') : typeof v === 'number' ? String(v) : v;
+  if (typeof s === 'string' && /^\s*([1-5]xx|[1-5]\d\d)(\s*,\s*([1-5]xx|[1-5]\d\d))*\s*$/i.test(s)) {
+    return { ok: true as const, value: s.replace(/\s+/g, '').toLowerCase() };
+  }
+  return { ok: false as const, message: `${f.show(v)} is not a status list; write e.g. "2xx", 200 or "200,204"` };
+});
+
+export const scenarioSchema = z
+  .object({
+    name: field((v) => f.nonEmptyString(v, 'a scenario name')),
+    method: methodField.optional(),
+    path: field((v) =>
+      typeof v === 'string' && v.startsWith('/') ? { ok: true as const, value: v } : { ok: false as const, message: `${f.show(v)} is not a path; write e.g. "/api/items"` },
+    ).optional(),
+    url: field(f.loopbackUrl).optional(),
+    headers: headersField.optional(),
+    body: field((v) => (typeof v === 'string' ? { ok: true as const, value: v } : { ok: true as const, value: JSON.stringify(v) })).optional(),
+    'expect-status': expectStatusField.optional(),
+    thresholds: thresholdsField.optional(),
+    budgets: budgetsField.optional(),
+  })
+  .strict();
+
+/** Every top-level field of perfgate.yml; the same names are action inputs (see inputs.ts). */
+export const configSchema = z
+  .object({
+    suite: field((v) =>
+      typeof v === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(v)
+        ? { ok: true as const, value: v }
+        : { ok: false as const, message: `${f.show(v)} is not a suite name; use letters, digits, ".", "_" or "-" (at most 64)` },
+    ).optional(),
+    compare: field((v) => f.oneOf(v, COMPARE_MODES, (w) => didYouMean(w, COMPARE_MODES))).optional(),
+    mode: field((v) => f.oneOf(v, RUN_MODES, (w) => didYouMean(w, RUN_MODES))).optional(),
+    // The service under test.
+    start: field((v) => f.nonEmptyString(v, 'a command')).optional(),
+    cwd: field((v) => f.nonEmptyString(v, 'a directory')).optional(),
+    env: envField.optional(),
+    port: field((v) => f.integer(v, 1, 65535)).optional(),
+    'ready-url': field(f.loopbackUrl).optional(),
+    'ready-port': field((v) => f.integer(v, 1, 65535)).optional(),
+    'ready-log': field((v) => {
+      if (typeof v !== 'string' || v === '') return { ok: false as const, message: `${f.show(v)} is not a regular expression` };
+      try {
+        new RegExp(v);
+        return { ok: true as const, value: v };
+      } catch (e) {
+        return { ok: false as const, message: `${f.show(v)} is not a valid regular expression (${(e as Error).message})` };
+      }
+    }).optional(),
+    'ready-timeout': field((v) => f.duration(v, 's')).optional(),
+    // Same-runner A/B.
+    build: field((v) => f.nonEmptyString(v, 'a command')).optional(),
+    'build-head': field(f.boolean).optional(),
+    'base-ref': field((v) => f.nonEmptyString(v, 'a git ref or commit')).optional(),
+    // What to request.
+    url: field(f.loopbackUrl).optional(),
+    method: methodField.optional(),
+    headers: headersField.optional(),
+    body: field((v) => (typeof v === 'string' ? { ok: true as const, value: v } : { ok: true as const, value: JSON.stringify(v) })).optional(),
+    'expect-status': expectStatusField.optional(),
+    scenarios: z.array(scenarioSchema).min(1).optional(),
+    // Load and time budget.
+    profile: field((v) => f.oneOf(v, PROFILES, (w) => didYouMean(w, PROFILES))).optional(),
+    connections: field((v) => f.integer(v, 1, 1000)).optional(),
+    rate: field((v) => f.positiveNumber(v, 'requests per second')).optional(),
+    warmup: field((v) => f.duration(v, 's')).optional(),
+    duration: field((v) => f.duration(v, 's')).optional(),
+    'request-timeout': field((v) => f.duration(v, 's')).optional(),
+    'min-rounds': field((v) => f.integer(v, 1, 1000)).optional(),
+    'max-rounds': field((v) => f.integer(v, 1, 1000)).optional(),
+    'max-duration': field((v) => f.duration(v, 's')).optional(),
+    // Statistics and gating.
+    alpha: field((v) => f.fraction(v, 0, 0.5)).optional(),
+    thresholds: thresholdsField.optional(),
+    budgets: budgetsField.optional(),
+    gate: field((v) => {
+      const l = f.list(v);
+      if (!l.ok) return l;
+      for (const m of l.value) {
+        if (!(metricKeys as string[]).includes(m)) {
+          const hint = didYouMean(m, metricKeys);
+          return { ok: false as const, message: `${f.show(m)} is not a metric; expected some of ${metricKeys.join(', ')}${hint ? `; did you mean "${hint}"?` : ''}` };
+        }
+      }
+      return { ok: true as const, value: l.value as MetricKey[] };
+    }).optional(),
+    'noise-k': field((v) => f.positiveNumber(v, 'spreads')).optional(),
+    'fail-on-regression': field(f.boolean).optional(),
+    'require-baseline': field(f.boolean).optional(),
+    'acknowledge-label': field((v) => f.nonEmptyString(v, 'a label name')).optional(),
+    comment: field(f.boolean).optional(),
+    'results-file': field((v) => f.nonEmptyString(v, 'a file path')).optional(),
+  })
+  .strict();
+
+export type RawConfig = z.output<typeof configSchema>;
+export type RawScenario = z.output<typeof scenarioSchema>;
+export const CONFIG_FIELDS = Object.keys(configSchema.shape) as (keyof RawConfig)[];
+export const SCENARIO_FIELDS = Object.keys(scenarioSchema.shape) as (keyof RawScenario)[];
+
+/** The one place defaults live. Times in milliseconds, thresholds as fractions. */
+export const DEFAULTS = {
+  suite: 'default',
+  compare: 'artifact' as (typeof COMPARE_MODES)[number],
+  mode: 'gate' as (typeof RUN_MODES)[number],
+  cwd: '.',
+  readyTimeoutMs: 60_000,
+  buildHead: false,
+  method: 'GET' as (typeof HTTP_METHODS)[number],
+  expectStatus: '2xx',
+  profile: 'closed' as (typeof PROFILES)[number],
+  connections: 16,
+  warmupMs: 3_000,
+  trialMs: 5_000,
+  requestTimeoutMs: 10_000,
+  maxRounds: 30,
+  maxDurationMs: 180_000,
+  alpha: 0.01,
+  thresholds: {
+    p50: 0.05,
+    p90: 0.05,
+    p99: 0.1,
+    throughput: 0.05,
+    errorRate: 0.01,
+    cpuPerRequest: 0.02,
+    peakRss: 0.1,
+  } satisfies Record<MetricName, number>,
+  gate: ['p50', 'p99', 'throughput', 'error-rate', 'cpu'] as MetricKey[],
+  noiseK: 3,
+  failOnRegression: true,
+  requireBaseline: false,
+  acknowledgeLabel: 'perf-regression-accepted',
+  comment: true,
+  resultsFile: 'perfgate-results.json',
+} as const;

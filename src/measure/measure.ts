@@ -1,0 +1,202 @@
+import type { Config, Scenario } from '../config/config.js';
+import { LoadError } from '../errors.js';
+import type { LoadOutcome, LoadProfile } from '../load/index.js';
+import type { RunningService, ServiceSpec } from '../service/index.js';
+import { formatDuration, makePlan, roundOrder, type Plan } from '../plan/plan.js';
+import type { ScenarioResult, TrialResult } from '../results/schema.js';
+
+/** One side of the comparison: its service (or none, when it already runs) and where to send load. */
+export interface VariantTarget {
+  name: string;
+  commit: string | null;
+  service: ServiceSpec | null;
+  /** Rewrites a scenario URL for this variant (base-ref mode moves the base service to another port). */
+  urlFor(scenario: Scenario): string;
+}
+
+/** What measuring needs from the outside world, passed in so tests can drive it. */
+export interface MeasureDeps {
+  startService(spec: ServiceSpec): Promise<RunningService>;
+  runLoad(
+    target: { url: string; method: string; headers: Record<string, string>; body?: string; isExpectedStatus: (s: number) => boolean },
+    profile: LoadProfile,
+    opts: { durationMs: number; timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<LoadOutcome>;
+  sampleUsage(service: RunningService): { stop(): Promise<UsageWindow | null> };
+  parseStatusSpec(spec: string): (status: number) => boolean;
+  now(): number;
+  log(line: string): void;
+}
+
+export interface UsageWindow {
+  cpuMs: number;
+  peakRssBytes: number;
+  interference: { otherCpu: number; steal: number } | null;
+}
+
+export interface MeasureInput {
+  config: Config;
+  variants: VariantTarget[];
+  minRoundsForSignificance: number;
+  /** Asked after each round once min rounds are done: true ends measuring early. */
+  shouldStop?(scenarios: ScenarioResult[], roundsDone: number): boolean;
+  signal?: AbortSignal;
+}
+
+export interface Measurement {
+  scenarios: ScenarioResult[];
+  rounds: number;
+  disturbedRounds: number;
+  plan: Plan;
+  stoppedEarly: boolean;
+}
+
+/** Share of all cores' time used by other processes above which a round is measured again. */
+export const INTERFERENCE_LIMIT = 0.3;
+/** At most this many rounds are repeated for interference in one run, so a busy runner still ends. */
+export const MAX_REPEATED_ROUNDS = 3;
+
+/**
+ * Starts every variant's service, warms each up once, then runs rounds of interleaved trials until
+ * the stop predicate, the round limit or the time budget ends it. Services are always stopped.
+ */
+export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<Measurement> {
+  const { config, variants } = input;
+  const scenarioNames = config.scenarios.map((s) => s.name);
+  const plan = makePlan({
+    scenarios: scenarioNames,
+    variants: variants.map((v) => v.name),
+    trialMs: config.load.trialMs,
+    warmupMs: config.load.warmupMs,
+    minRounds: config.rounds.min,
+    maxRounds: config.rounds.max,
+    maxDurationMs: config.rounds.maxDurationMs,
+    minRoundsForSignificance: input.minRoundsForSignificance,
+  });
+  for (const note of plan.notes) deps.log(`note: ${note}`);
+
+  const profile: LoadProfile =
+    config.load.profile === 'rate'
+      ? { kind: 'rate', rate: config.load.rate!, connections: config.load.connections }
+      : { kind: 'closed', connections: config.load.connections };
+  const expected = new Map(config.scenarios.map((s) => [s.name, deps.parseStatusSpec(s.expectStatus)]));
+  const results: ScenarioResult[] = config.scenarios.map((s) => ({
+    name: s.name,
+    method: s.method,
+    path: new URL(s.url).pathname,
+    variants: Object.fromEntries(variants.map((v) => [v.name, { trials: [] as TrialResult[] }])),
+  }));
+
+  const running = new Map<string, RunningService>();
+  const started = deps.now();
+  let order = 0;
+  let rounds = 0;
+  let disturbedRounds = 0;
+  let stoppedEarly = false;
+  try {
+    for (const v of variants) {
+      if (!v.service) continue;
+      deps.log(`starting ${v.service.description ?? v.name}: ${v.service.command}`);
+      running.set(v.name, await deps.startService(v.service));
+    }
+
+    const loadOnce = (variant: VariantTarget, scenario: Scenario, durationMs: number) =>
+      deps.runLoad(
+        { url: variant.urlFor(scenario), method: scenario.method, headers: scenario.headers, body: scenario.body, isExpectedStatus: expected.get(scenario.name)! },
+        profile,
+        { durationMs, timeoutMs: config.load.requestTimeoutMs, signal: input.signal },
+      );
+
+    // Warm up each variant once per service start: JIT, caches and connection pools settle
+    // before anything is recorded. The time is split over the scenarios so each path is warm.
+    if (config.load.warmupMs > 0) {
+      for (const v of variants) {
+        deps.log(`warming up ${v.name} for ${formatDuration(config.load.warmupMs)}`);
+        const each = Math.max(250, config.load.warmupMs / config.scenarios.length);
+        for (const s of config.scenarios) {
+          const w = await loadOnce(v, s, each);
+          running.get(v.name)?.checkAlive();
+          if (w.requests > 0 && w.errors === w.requests) {
+            throw new LoadError(
+              `every warmup request of scenario "${s.name}" to ${v.name} (${v.urlFor(s)}) failed: ${describeErrors(w.errorCounts)}`,
+            );
+          }
+        }
+      }
+    }
+
+    let repeated = 0;
+    for (let round = 0; round < plan.maxRounds; round++) {
+      if (input.signal?.aborted) throw new LoadError('measuring was cancelled');
+      const roundTrials: { scenario: number; variant: string; trial: TrialResult }[] = [];
+      for (const slot of roundOrder(round, scenarioNames, variants.map((v) => v.name))) {
+        const si = scenarioNames.indexOf(slot.scenario);
+        const scenario = config.scenarios[si]!;
+        const variant = variants.find((v) => v.name === slot.variant)!;
+        const service = running.get(variant.name);
+        const sampler = service ? deps.sampleUsage(service) : null;
+        const startedAt = new Date(deps.now()).toISOString();
+        const outcome = await loadOnce(variant, scenario, config.load.trialMs);
+        const usage = sampler ? await sampler.stop() : null;
+        service?.checkAlive();
+        roundTrials.push({
+          scenario: si,
+          variant: variant.name,
+          trial: {
+            round,
+            order: order++,
+            startedAt,
+            durationMs: outcome.durationMs,
+            requests: outcome.requests,
+            errors: outcome.errors,
+            statusCounts: outcome.statusCounts,
+            errorCounts: outcome.errorCounts,
+            throughput: outcome.throughput,
+            latencyMs: outcome.latencyMs,
+            histogram: outcome.histogram,
+            cpuMsPerRequest: usage && outcome.successes > 0 ? usage.cpuMs / outcome.successes : null,
+            peakRssBytes: usage ? usage.peakRssBytes : null,
+            targetRate: outcome.targetRate,
+            overloaded: outcome.overloaded,
+            interference: usage?.interference ?? null,
+          },
+        });
+      }
+
+      const worst = Math.max(0, ...roundTrials.map((t) => t.trial.interference?.otherCpu ?? 0));
+      if (worst > INTERFERENCE_LIMIT && repeated < MAX_REPEATED_ROUNDS) {
+        repeated++;
+        disturbedRounds++;
+        deps.log(`round ${round + 1}: other processes used ${Math.round(worst * 100)}% of the CPU; measuring it again`);
+        round--;
+        continue;
+      }
+      if (worst > INTERFERENCE_LIMIT) disturbedRounds++;
+      for (const t of roundTrials) results[t.scenario]!.variants[t.variant]!.trials.push(t.trial);
+      rounds = round + 1;
+
+      const elapsed = deps.now() - started;
+      const perRound = (elapsed - plan.warmupMs) / rounds;
+      const left = Math.max(0, (plan.maxRounds - rounds) * perRound);
+      deps.log(`round ${rounds}/${plan.maxRounds} · ${formatDuration(elapsed)} elapsed · at most ~${formatDuration(left)} left`);
+
+      if (rounds >= plan.minRounds && input.shouldStop?.(results, rounds)) {
+        stoppedEarly = rounds < plan.maxRounds;
+        if (stoppedEarly) deps.log(`every gated metric is decided after ${rounds} rounds; stopping early`);
+        break;
+      }
+      if (rounds >= plan.minRounds && elapsed + perRound > config.rounds.maxDurationMs) {
+        deps.log(`time budget of ${formatDuration(config.rounds.maxDurationMs)} reached after ${rounds} rounds`);
+        break;
+      }
+    }
+  } finally {
+    await Promise.allSettled([...running.values()].map((s) => s.stop()));
+  }
+  return { scenarios: results, rounds, disturbedRounds, plan, stoppedEarly };
+}
+
+function describeErrors(counts: Record<string, number>): string {
+  const parts = Object.entries(counts).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, n]) => `${k} ×${n}`);
+  return parts.length ? parts.join(', ') : 'no response';
+}

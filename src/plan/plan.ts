@@ -1,0 +1,87 @@
+/**
+ * The plan: which trials run in which order, how many rounds at least and at most, and whether
+ * the time budget allows it. Pure: the measuring loop asks it, it never measures.
+ */
+
+export interface PlanInput {
+  scenarios: string[];
+  variants: string[];
+  trialMs: number;
+  warmupMs: number;
+  /** Fixed cost per trial beyond its duration (load engine start, sampling), estimated. */
+  trialOverheadMs?: number;
+  minRounds: number | null;
+  maxRounds: number;
+  maxDurationMs: number;
+  /** Smallest number of rounds with which the test can reach significance at all. */
+  minRoundsForSignificance: number;
+}
+
+export interface Plan {
+  minRounds: number;
+  maxRounds: number;
+  /** Estimated duration of one round, and of the warmup of all variants. */
+  roundMs: number;
+  warmupMs: number;
+  /** Messages for the user about how the plan differs from what was asked. */
+  notes: string[];
+}
+
+export interface TrialSlot {
+  scenario: string;
+  variant: string;
+}
+
+export function makePlan(input: PlanInput): Plan {
+  const notes: string[] = [];
+  const trials = input.scenarios.length * input.variants.length;
+  const roundMs = trials * (input.trialMs + (input.trialOverheadMs ?? 250));
+  const warmupMs = input.variants.length * input.warmupMs;
+  const budgetRounds = Math.max(1, Math.floor((input.maxDurationMs - warmupMs) / roundMs));
+
+  let minRounds = input.minRounds ?? input.minRoundsForSignificance;
+  if (input.minRounds !== null && input.minRounds < input.minRoundsForSignificance) {
+    notes.push(
+      `min-rounds ${input.minRounds} is too few to ever reach significance for this many gated metrics ` +
+        `(at least ${input.minRoundsForSignificance} are needed); a regression cannot be confirmed before then`,
+    );
+  }
+  let maxRounds = Math.min(input.maxRounds, budgetRounds);
+  if (budgetRounds < input.maxRounds) {
+    notes.push(
+      `max-duration ${fmtS(input.maxDurationMs)} allows about ${budgetRounds} rounds of ${fmtS(roundMs)} (max-rounds is ${input.maxRounds})`,
+    );
+  }
+  if (maxRounds < minRounds) {
+    notes.push(
+      `the time budget allows ${maxRounds} rounds but ${minRounds} are needed; measuring ${minRounds} rounds, ` +
+        `which takes about ${fmtS(warmupMs + minRounds * roundMs)}: raise max-duration or shorten duration`,
+    );
+    maxRounds = minRounds;
+  }
+  minRounds = Math.min(minRounds, maxRounds);
+  return { minRounds, maxRounds, roundMs, warmupMs, notes };
+}
+
+/**
+ * The trials of one round, alternating the order of variants from round to round (A B, B A, ...)
+ * and from scenario to scenario, so slow drift of the machine falls on both sides equally.
+ */
+export function roundOrder(round: number, scenarios: string[], variants: string[]): TrialSlot[] {
+  const slots: TrialSlot[] = [];
+  scenarios.forEach((scenario, s) => {
+    const flip = (round + s) % 2 === 1;
+    const order = flip ? [...variants].reverse() : variants;
+    for (const variant of order) slots.push({ scenario, variant });
+  });
+  return slots;
+}
+
+function fmtS(ms: number): string {
+  return `${Math.round(ms / 100) / 10}s`;
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}

@@ -1,0 +1,24 @@
+import os from 'node:os';
+import type { Environment } from './schema.js';
+
+/** What the numbers were measured on; comparing across different hardware is flagged in the report. */
+export function environmentFingerprint(env: NodeJS.ProcessEnv = process.env): Environment {
+  const cpus = os.cpus();
+  return {
+    os: `${os.type()} ${os.release()}`,
+    arch: os.arch(),
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cores: Math.max(1, cpus.length),
+    memoryBytes: os.totalmem(),
+    nodeVersion: process.version,
+    runnerName: env.RUNNER_NAME ?? null,
+  };
+}
+
+/** Differences that make a comparison doubtful: other CPU model or core count. */
+export function environmentMismatches(a: Environment, b: Environment): string[] {
+  const out: string[] = [];
+  if (a.cpuModel !== b.cpuModel) out.push(`CPU model differs (${a.cpuModel} vs ${b.cpuModel})`);
+  if (a.cores !== b.cores) out.push(`core count differs (${a.cores} vs ${b.cores})`);
+  return out;
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+/**
+ * perfgate-results.json, version 1. The file is the hand-off between measuring and analysing,
+ * between the action and the CLI, and between runs (as the baseline artifact), so it is versioned
+ * and validated on every read: a file from the future or a truncated download must be refused
+ * with a clear reason, never half-used.
+ */
+export const SCHEMA_VERSION = 1 as const;
+
+const latencySummary = z.object({
+  p50: z.number().nonnegative(),
+  p90: z.number().nonnegative(),
+  p95: z.number().nonnegative(),
+  p99: z.number().nonnegative(),
+  max: z.number().nonnegative(),
+  mean: z.number().nonnegative(),
+});
+export type LatencySummary = z.infer<typeof latencySummary>;
+
+/** One fixed-duration load run against one variant of one scenario. */
+export const trialResultSchema = z.object({
+  /** Round this trial belongs to (0-based) and its position in the run's overall order. */
+  round: z.number().int().nonnegative(),
+  order: z.number().int().nonnegative(),
+  startedAt: z.string(),
+  durationMs: z.number().positive(),
+  /** Every completed request and every failed attempt (socket error, timeout). */
+  requests: z.number().int().nonnegative(),
+  /** Requests whose status was not the expected one, plus socket errors and timeouts. */
+  errors: z.number().int().nonnegative(),
+  /** Response counts by HTTP status code ("200", "503") and failures by kind ("timeout", "ECONNRESET"). */
+  statusCounts: z.record(z.string(), z.number().int().nonnegative()),
+  errorCounts: z.record(z.string(), z.number().int().nonnegative()),
+  /** Successful responses per second. */
+  throughput: z.number().nonnegative(),
+  /** Latency of successful responses, milliseconds (from a microsecond HdrHistogram). */
+  latencyMs: latencySummary,
+  /** HdrHistogram of latencies in microseconds, compressed base64 (hdr-histogram-js encodeIntoCompressedBase64). */
+  histogram: z.string(),
+  /** CPU time of the service's whole process tree per successful request; null when no process is known. */
+  cpuMsPerRequest: z.number().nonnegative().nullable(),
+  /** Peak resident memory of the service's process tree during the trial; null when unknown. */
+  peakRssBytes: z.number().nonnegative().nullable(),
+  /** Fixed-rate profile: the rate asked for and whether the service fell below 95% of it. */
+  targetRate: z.number().positive().nullable(),
+  overloaded: z.boolean(),
+  /** CPU share used by neither the service nor perfgate, and the VM's steal time (0..1); null off Linux. */
+  interference: z
+    .object({ otherCpu: z.number().nonnegative(), steal: z.number().nonnegative() })
+    .nullable(),
+});
+export type TrialResult = z.infer<typeof trialResultSchema>;
+
+export const variantResultSchema = z.object({
+  trials: z.array(trialResultSchema),
+});
+export type VariantResult = z.infer<typeof variantResultSchema>;
+
+export const scenarioResultSchema = z.object({
+  name: z.string(),
+  method: z.string(),
+  path: z.string(),
+  /** Keyed by variant name ("head", "base"). */
+  variants: z.record(z.string(), variantResultSchema),
+});
+export type ScenarioResult = z.infer<typeof scenarioResultSchema>;
+
+export const environmentSchema = z.object({
+  os: z.string(),
+  arch: z.string(),
+  cpuModel: z.string(),
+  cores: z.number().int().positive(),
+  memoryBytes: z.number().nonnegative(),
+  nodeVersion: z.string(),
+  runnerName: z.string().nullable(),
+});
+export type Environment = z.infer<typeof environmentSchema>;
+
+export const gitInfoSchema = z.object({
+  sha: z.string().nullable(),
+  ref: z.string().nullable(),
+  repository: z.string().nullable(),
+  runId: z.string().nullable(),
+  event: z.string().nullable(),
+});
+export type GitInfo = z.infer<typeof gitInfoSchema>;
+
+export const variantInfoSchema = z.object({
+  name: z.string(),
+  /** Commit the variant was built from, when known (base-ref mode). */
+  commit: z.string().nullable(),
+});
+
+/** Median of each metric per scenario of one earlier trusted run: enough to see run-to-run spread. */
+export const historyEntrySchema = z.object({
+  sha: z.string().nullable(),
+  runId: z.string().nullable(),
+  createdAt: z.string(),
+  environment: environmentSchema.nullable(),
+  scenarios: z.record(z.string(), z.record(z.string(), z.number())),
+});
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+export const MAX_HISTORY = 20;
+
+export const resultsSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('perfgate'), version: z.string() }),
+  suite: z.string(),
+  createdAt: z.string(),
+  git: gitInfoSchema,
+  environment: environmentSchema,
+  configHash: z.string(),
+  variants: z.array(variantInfoSchema),
+  rounds: z.number().int().nonnegative(),
+  /** Rounds re-run because other processes disturbed the machine too much. */
+  disturbedRounds: z.number().int().nonnegative(),
+  scenarios: z.array(scenarioResultSchema),
+  /** The analysis, when this run compared against something. Kept loose here; analyze/ owns its shape. */
+  analysis: z.unknown().optional(),
+  history: z.array(historyEntrySchema).max(MAX_HISTORY),
+});
+export type Results = z.infer<typeof resultsSchema>;
