@@ -32,6 +32,12 @@ export interface MetricAnalysis {
   thresholdWidenedFrom?: number | null;
   /** Trial values of each side, for the collapsed details. */
   samples?: { baseline: number[]; head: number[] };
+  /**
+   * How change, ciLow, ciHigh, threshold and minDetectableEffect read: 'relative' (absent means the
+   * same) is a ratio − 1 (0.05 = +5%); 'absolute' is a difference in the metric's own unit — the
+   * error rate's 0.01 is one percentage point. See docs/statistics.md.
+   */
+  changeKind?: 'relative' | 'absolute';
 }
 
 export interface BudgetCheck {
@@ -50,6 +56,8 @@ export interface ScenarioAnalysis {
 export interface Analysis {
   verdict: Verdict;
   alpha: number;
+  /** Level of the confidence intervals (0.95 unless configured). */
+  confidence?: number;
   /** 'paired' (same-runner A/B, Wilcoxon signed-rank) or 'independent' (Mann–Whitney U), or 'none'. */
   method: 'paired' | 'independent' | 'none';
   rounds: { baseline: number; head: number };

@@ -4,7 +4,7 @@ import { didYouMean } from '../config/suggest.js';
 import { UsageError } from '../errors.js';
 
 /** Flags every config field can be given as, e.g. --min-rounds 10 (same names as the action inputs). */
-export const CONFIG_FLAGS = CONFIG_FIELDS.filter((f) => f !== 'scenarios') as string[];
+export const CONFIG_FLAGS = CONFIG_FIELDS.filter((f) => f !== 'scenarios' && f !== 'variants') as string[];
 
 export interface ParsedArgs {
   values: Record<string, string | boolean | undefined>;

@@ -14,11 +14,12 @@ import { withHistory } from '../results/build.js';
 import { environmentFingerprint } from '../results/environment.js';
 import { readResultsFile, writeResultsFile } from '../results/file.js';
 import type { GitInfo, Results } from '../results/schema.js';
-import { installSignalCleanup } from '../service/index.js';
+import { findFreePort, installSignalCleanup } from '../service/index.js';
+import { prepareVariants } from '../baseref/variants.js';
 import { VERSION } from '../version.js';
 import { parseCommandArgs, CONFIG_FLAGS } from './args.js';
+import { fetchBaselineCommand } from './baseline-fetch.js';
 import { BASELINE_HELP, COMPARE_HELP, MAIN_HELP, RUN_HELP } from './help.js';
-import { headVariant } from './variants.js';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -106,25 +107,38 @@ async function runCommand(argv: string[], io: CliIO): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`perfgate run: unexpected argument "${positionals[0]}" (see perfgate run --help)`);
   const config = loadConfig({ filePath: values.config as string | undefined, inputs: configInputs(values) });
-  if (config.compare === 'base-ref') {
-    throw new UsageError('perfgate run: --compare base-ref is not available in this version yet');
-  }
-
+  const paired = config.compare === 'base-ref' || config.compare === 'variants';
   let baseline: Results | null = null;
   let reason: string | undefined;
-  if (typeof values.baseline === 'string') baseline = readResultsFile(resolve(io.cwd, values.baseline));
-  else reason = 'no baseline file was given (--baseline FILE)';
+  if (typeof values.baseline === 'string') {
+    if (paired) throw new UsageError(`perfgate run: --baseline is not used with --compare ${config.compare}, which measures the base itself`);
+    baseline = readResultsFile(resolve(io.cwd, values.baseline));
+  } else if (!paired) {
+    reason = 'no baseline file was given (--baseline FILE)';
+  }
 
   const log = (line: string) => io.stderr(`${line}\n`);
   const cleanup = installSignalCleanup();
+  const git = gitInfo(io.cwd, io.env);
+  const logDir = resolve(io.cwd, '.perfgate', 'logs');
+  const prepared = await prepareVariants({
+    config,
+    workspace: io.cwd,
+    defaultBaseRef: null,
+    headCommit: git.sha,
+    tmpDir: resolve(io.cwd, '.perfgate', 'worktrees'),
+    logDir,
+    log,
+    findFreePort,
+  });
   try {
     const out = await runPipeline(
       {
         config,
-        variants: [headVariant(config, io.cwd)],
+        variants: prepared.variants,
         baseline,
         noBaselineReason: reason,
-        meta: { suite: config.suite, createdAt: new Date().toISOString(), git: gitInfo(io.cwd, io.env), environment: environmentFingerprint(io.env) },
+        meta: { suite: config.suite, createdAt: new Date().toISOString(), git, environment: environmentFingerprint(io.env) },
       },
       realMeasureDeps(log),
     );
@@ -136,15 +150,17 @@ async function runCommand(argv: string[], io: CliIO): Promise<number> {
     }
     const context: ReportContext = {
       suite: config.suite,
-      mode: 'local',
+      mode: paired ? 'base-ref' : 'local',
       head: out.results,
       baseline,
-      reproduceCommand: `npx perfgate run${values.config ? ` --config ${values.config}` : ''} --baseline BASELINE.json`,
+      commits: paired ? prepared.commits : { base: baseline?.git.sha ?? null, head: git.sha },
+      reproduceCommand: `npx perfgate run${values.config ? ` --config ${values.config}` : ''}${paired ? ` --compare ${config.compare}${config.baseRef ? ` --base-ref ${config.baseRef}` : ''}` : ' --baseline BASELINE.json'}`,
     };
     writeExtras(values, out.analysis, context, io);
     io.stdout(renderTerminal(out.analysis, context, { color: io.color }));
     return exitCodeFor(out.analysis, config);
   } finally {
+    await prepared.cleanup();
     cleanup();
   }
 }
@@ -204,6 +220,5 @@ async function baselineCommand(argv: string[], io: CliIO): Promise<number> {
     return sub === undefined ? EXIT.usage : EXIT.pass;
   }
   if (sub !== 'fetch') throw new UsageError(`perfgate baseline: unknown subcommand "${sub}"; expected fetch`);
-  void rest;
-  throw new UsageError('perfgate baseline fetch is not available in this version yet');
+  return fetchBaselineCommand(rest, io);
 }

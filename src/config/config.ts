@@ -10,6 +10,8 @@ export interface Config {
   build: string | null;
   buildHead: boolean;
   baseRef: string | null;
+  /** Per-variant differences from `service` (compare: variants, base-ref). */
+  variants: { base: VariantOverride; head: VariantOverride };
   scenarios: Scenario[];
   load: LoadConfig;
   rounds: { min: number | null; max: number; maxDurationMs: number };
@@ -25,6 +27,13 @@ export interface ServiceConfig {
   /** Port the head service listens on (PORT in its environment); null when the command picks its own. */
   port: number | null;
   ready: { url?: string; tcpPort?: number; logPattern?: string; timeoutMs: number };
+}
+
+export interface VariantOverride {
+  start?: string;
+  cwd?: string;
+  env?: Record<string, string>;
+  port?: number;
 }
 
 export interface Scenario {

@@ -4,7 +4,7 @@ import { CONFIG_FIELDS } from './schema.js';
 export const ACTION_ONLY_INPUTS = ['config', 'token'] as const;
 
 /** Inputs that override perfgate.yml fields of the same name. */
-export const CONFIG_INPUTS: string[] = CONFIG_FIELDS.filter((f) => f !== 'scenarios');
+export const CONFIG_INPUTS: string[] = CONFIG_FIELDS.filter((f) => f !== 'scenarios' && f !== 'variants');
 
 export const OUTPUTS = {
   verdict: 'verdict',

@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.js';
 import type { Config, Scenario } from './config.js';
 import { show } from './fields.js';
 import {
-  BUDGET_KEYS, CONFIG_FIELDS, DEFAULTS, METRIC_KEYS, SCENARIO_FIELDS, configSchema,
+  BUDGET_KEYS, CONFIG_FIELDS, DEFAULTS, METRIC_KEYS, SCENARIO_FIELDS, VARIANT_FIELDS, configSchema,
   type BudgetKey, type MetricKey, type RawConfig,
 } from './schema.js';
 import { didYouMean } from './suggest.js';
@@ -47,7 +47,11 @@ function describeIssues(error: z.ZodError, label: (path: readonly PathItem[]) =>
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       const parentIsScenario = issue.path.length === 2 && issue.path[0] === 'scenarios';
-      const known = parentIsScenario ? SCENARIO_FIELDS : CONFIG_FIELDS;
+      const known = parentIsScenario
+        ? SCENARIO_FIELDS
+        : issue.path[0] === 'variants'
+          ? issue.path.length === 1 ? ['base', 'head'] : VARIANT_FIELDS
+          : CONFIG_FIELDS;
       for (const key of issue.keys) {
         const hint = didYouMean(key, known as string[]);
         const where = issue.path.length ? `${label(issue.path)}: ` : '';
@@ -94,9 +98,11 @@ function parseInputs(sources: ConfigSources, problems: string[]): RawConfig {
   const given = Object.fromEntries(
     Object.entries(sources.inputs ?? {}).filter(([, v]) => v !== undefined && v.trim() !== ''),
   );
-  if ('scenarios' in given) {
-    problems.push('input "scenarios": scenarios can only be given in the config file (perfgate.yml)');
-    delete given.scenarios;
+  for (const fileOnly of ['scenarios', 'variants']) {
+    if (fileOnly in given) {
+      problems.push(`input "${fileOnly}": ${fileOnly} can only be given in the config file (perfgate.yml)`);
+      delete given[fileOnly];
+    }
   }
   const result = configSchema.safeParse(given);
   if (result.success) return result.data;
@@ -183,6 +189,12 @@ function resolve(raw: RawConfig, problems: string[], purpose: 'measure' | 'analy
   if (raw['min-rounds'] !== undefined && raw['min-rounds'] > maxRounds) {
     problems.push(`min-rounds: ${raw['min-rounds']} is more than max-rounds (${maxRounds})`);
   }
+  if (compare === 'variants' && !raw.variants?.base && !raw.variants?.head) {
+    problems.push('compare: "variants" measures two variants side by side; describe how they differ under variants.base and/or variants.head (start, cwd, env or port)');
+  }
+  if (compare === 'variants' && !raw.start && !(raw.variants?.base?.start && raw.variants?.head?.start)) {
+    problems.push('compare: "variants" starts both services itself, so it needs a "start" command');
+  }
   if (compare === 'base-ref' && !raw.start) {
     problems.push('compare: "base-ref" starts the base commit\'s service itself, so it needs a "start" command');
   }
@@ -207,6 +219,7 @@ function resolve(raw: RawConfig, problems: string[], purpose: 'measure' | 'analy
     build: raw.build ?? null,
     buildHead: raw['build-head'] ?? DEFAULTS.buildHead,
     baseRef: raw['base-ref'] ?? null,
+    variants: { base: raw.variants?.base ?? {}, head: raw.variants?.head ?? {} },
     scenarios,
     load: {
       profile,

@@ -20,7 +20,7 @@ function field<T>(parse: (v: unknown) => f.Parsed<T>) {
   });
 }
 
-export const COMPARE_MODES = ['artifact', 'base-ref', 'none'] as const;
+export const COMPARE_MODES = ['artifact', 'base-ref', 'variants', 'none'] as const;
 export const RUN_MODES = ['gate', 'report'] as const;
 export const PROFILES = ['closed', 'rate'] as const;
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
@@ -140,6 +140,17 @@ export const scenarioSchema = z
   })
   .strict();
 
+/** How one variant's service differs from the top-level service fields (compare: variants / base-ref). */
+export const variantSchema = z
+  .object({
+    start: field((v) => f.nonEmptyString(v, 'a command')).optional(),
+    cwd: field((v) => f.nonEmptyString(v, 'a directory')).optional(),
+    env: envField.optional(),
+    port: field((v) => f.integer(v, 1, 65535)).optional(),
+  })
+  .strict();
+export const VARIANT_FIELDS = Object.keys(variantSchema.shape);
+
 /** Every top-level field of perfgate.yml; the same names are action inputs (see inputs.ts). */
 export const configSchema = z
   .object({
@@ -171,6 +182,7 @@ export const configSchema = z
     build: field((v) => f.nonEmptyString(v, 'a command')).optional(),
     'build-head': field(f.boolean).optional(),
     'base-ref': field((v) => f.nonEmptyString(v, 'a git ref or commit')).optional(),
+    variants: z.object({ base: variantSchema.optional(), head: variantSchema.optional() }).strict().optional(),
     // What to request.
     url: field(f.loopbackUrl).optional(),
     method: methodField.optional(),

@@ -147,7 +147,7 @@ describe('errors, each with its exact message', () => {
     ['url: http://127.0.0.1:1/\nscenarios:\n  - name: a\n    path: /a\n    methd: GET', 'scenarios[0]: unknown field "methd"; did you mean "method"?'],
     ['url: http://127.0.0.1:1/\nconnections: many', 'connections: "many" is not a whole number; write e.g. 10'],
     ['url: http://127.0.0.1:1/\nconnections: 0', 'connections: 0 is out of range; expected 1 to 1000'],
-    ['url: http://127.0.0.1:1/\ncompare: artefact', 'compare: "artefact" is not one of artifact, base-ref, none; did you mean "artifact"?'],
+    ['url: http://127.0.0.1:1/\ncompare: artefact', 'compare: "artefact" is not one of artifact, base-ref, variants, none; did you mean "artifact"?'],
     ['url: http://127.0.0.1:1/\nduration: fast', 'duration: "fast" is not a duration; write 5, "5s" or "500ms"'],
     ['url: http://127.0.0.1:1/\nbudgets: { p95: 2 hours }', 'budgets.p95: "2 hours" is not a duration; write 200, "200ms" or "0.5s"'],
     ['url: http://127.0.0.1:1/\nbudgets: { rss: lots }', 'budgets.rss: "lots" is not a size; write 512, "512MB" or "1GiB"'],

@@ -1,0 +1,346 @@
+#!/usr/bin/env python3
+"""Reference values for src/stats, written to test/fixtures/stats/*.json.
+
+    python3 scripts/gen-stats-fixtures.py   # needs numpy and SciPy (made with SciPy 1.17.1)
+
+Every case uses its own fixed seed, so the output is byte-for-byte reproducible. p-values and
+statistics come from SciPy (`mannwhitneyu`, `wilcoxon` with their defaults, two-sided); the
+Hodges-Lehmann estimates and intervals are computed here by brute force (all differences / Walsh
+averages, sorted; critical ranks from exact null distributions counted with Python integers, and
+those tables are themselves checked against SciPy's own). Holm is checked by its definition.
+"""
+
+import itertools
+import json
+import math
+import os
+from fractions import Fraction
+
+import numpy as np
+import scipy
+import scipy.special
+from scipy import stats
+from scipy.stats._hypotests import _get_wilcoxon_distr
+from scipy.stats._mannwhitneyu import _MWU
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'stats')
+
+
+def values(rng, n, *, ties=False, shift=0.0, sigma=0.05, decimals=6):
+    """Log-normal-ish measurements around 10; `ties` rounds them coarsely so values repeat."""
+    v = 10.0 * np.exp(shift + sigma * rng.standard_normal(n))
+    if ties:
+        v = np.round(v * 4) / 4  # quarter steps: many repeats at this spread
+    return [float(round(float(a), decimals)) for a in v]
+
+
+def has_ties(v):
+    return len(set(v)) < len(v)
+
+
+# ---------------------------------------------------------------- Mann-Whitney U
+
+def scipy_mwu_method(x, y):
+    # SciPy 1.17 _mwu_choose_method: asymptotic if both > 8 or any ties, else exact.
+    if len(x) > 8 and len(y) > 8:
+        return 'asymptotic'
+    if has_ties(x + y):
+        return 'asymptotic'
+    return 'exact'
+
+
+def mwu_cases():
+    specs = [
+        # (m, n, ties, shift) -- exact region: no ties and min(m, n) <= 8
+        (3, 3, False, 0.0), (3, 5, False, 0.1), (4, 4, False, 0.2), (5, 7, False, 0.03),
+        (6, 6, False, 0.08), (7, 8, False, 0.0), (8, 8, False, 0.1), (8, 20, False, 0.04),
+        (5, 40, False, 0.02), (3, 60, False, 0.1), (8, 60, False, -0.03), (20, 4, False, 0.05),
+        # asymptotic: both larger than 8
+        (9, 9, False, 0.05), (10, 10, False, 0.0), (10, 10, False, 0.1), (12, 15, False, 0.02),
+        (20, 20, False, 0.03), (30, 25, False, -0.02), (40, 60, False, 0.01), (60, 60, False, 0.02),
+        # ties force the normal approximation with tie correction, however small
+        (3, 4, True, 0.0), (5, 5, True, 0.05), (8, 8, True, 0.1), (10, 12, True, 0.0),
+        (25, 25, True, 0.03), (60, 60, True, 0.01), (6, 50, True, 0.05),
+    ]
+    cases = []
+    for i, (m, n, ties, shift) in enumerate(specs):
+        seed = 1000 + i
+        while True:
+            rng = np.random.default_rng(seed)
+            x = values(rng, m, ties=ties)
+            y = values(rng, n, ties=ties, shift=shift)
+            if has_ties(x + y) == ties:
+                break
+            seed += 100
+        cases.append(mwu_case(f'mwu-{m}x{n}{"-ties" if ties else ""}-seed{seed}', x, y))
+    # all values equal: zero variance; SciPy gives p = 1
+    cases.append(mwu_case('mwu-all-equal', [5.0] * 6, [5.0] * 7))
+    # complete separation, the smallest p each branch can give
+    cases.append(mwu_case('mwu-separated-5x5', [1.0, 2, 3, 4, 5], [6.0, 7, 8, 9, 10]))
+    cases.append(mwu_case('mwu-separated-10x10', [float(i) for i in range(10)], [float(i) for i in range(10, 20)]))
+    return cases
+
+
+def mwu_case(name, x, y):
+    res = stats.mannwhitneyu(x, y, alternative='two-sided', method='auto')
+    method = scipy_mwu_method(x, y)
+    check = stats.mannwhitneyu(x, y, alternative='two-sided', method=method)
+    assert check.pvalue == res.pvalue, (name, 'method rule disagrees with SciPy auto')
+    return {'name': name, 'x': x, 'y': y, 'u': float(res.statistic), 'p': float(res.pvalue), 'method': method}
+
+
+# ---------------------------------------------------------------- Wilcoxon signed-rank
+
+def scipy_wilcoxon_method(d):
+    # SciPy 1.17 _wilcoxon_nd with method="auto".
+    if len(d) > 50:
+        return 'asymptotic'
+    nz = [v for v in d if v != 0]
+    if not has_ties([abs(v) for v in nz]) and len(nz) == len(d):
+        return 'exact'
+    if len(d) <= 13:
+        return 'permutation'
+    return 'asymptotic'
+
+
+def diffs(rng, n, *, ties=False, zeros=0, shift=0.0):
+    d = shift + 0.05 * rng.standard_normal(n)
+    if ties:
+        d = np.round(d * 40) / 40
+    d = [float(round(float(a), 6)) for a in d]
+    for k in range(zeros):
+        d[(k * 7) % n] = 0.0
+    return d
+
+
+def wilcoxon_cases():
+    specs = [
+        # (n, ties, zeros, shift)
+        (3, False, 0, 0.05), (5, False, 0, 0.0), (6, False, 0, 0.06), (8, False, 0, 0.02),
+        (10, False, 0, 0.03), (13, False, 0, -0.01), (15, False, 0, 0.02), (20, False, 0, 0.0),
+        (30, False, 0, 0.01), (40, False, 0, 0.02), (50, False, 0, -0.015), (51, False, 0, 0.01),
+        (60, False, 0, 0.02),
+        (5, True, 0, 0.03), (8, True, 0, 0.0), (12, True, 0, 0.04), (13, True, 0, 0.02),
+        (4, False, 1, 0.05), (7, False, 2, 0.0), (13, False, 3, 0.03),
+        (14, True, 0, 0.01), (20, True, 0, 0.02), (35, True, 2, 0.0), (50, True, 0, 0.01),
+        (20, False, 2, 0.02), (55, False, 3, 0.01), (60, True, 4, 0.0), (10, True, 2, 0.02),
+        (30, True, 5, 0.01),
+    ]
+    cases = []
+    for i, (n, ties, zeros, shift) in enumerate(specs):
+        seed = 2000 + i
+        while True:
+            rng = np.random.default_rng(seed)
+            d = diffs(rng, n, ties=ties, zeros=zeros, shift=shift)
+            nz = [abs(v) for v in d if v != 0]
+            if has_ties(nz) == ties and d.count(0.0) == zeros:
+                break
+            seed += 100
+        cases.append(wilcoxon_case(f'wilcoxon-n{n}{"-ties" if ties else ""}{f"-zeros{zeros}" if zeros else ""}-seed{seed}', d))
+    cases.append(wilcoxon_case('wilcoxon-all-positive-10', [float(i) / 100 for i in range(1, 11)]))
+    cases.append(wilcoxon_case('wilcoxon-all-positive-ties-8', [0.01, 0.01, 0.02, 0.03, 0.03, 0.04, 0.05, 0.05]))
+    return cases
+
+
+def wilcoxon_case(name, d):
+    res = stats.wilcoxon(d)  # defaults: zero_method="wilcox", correction=False, two-sided, method="auto"
+    method = scipy_wilcoxon_method(d)
+    explicit = stats.PermutationMethod() if method == 'permutation' else method
+    check = stats.wilcoxon(d, method=explicit)
+    assert check.pvalue == res.pvalue, (name, 'method rule disagrees with SciPy auto')
+    return {'name': name, 'd': d, 'w': float(res.statistic), 'p': float(res.pvalue), 'method': method}
+
+
+# ---------------------------------------------------------------- exact null distributions (Python integers)
+
+def mwu_counts(m, n):
+    """Frequencies of U over all C(m+n, m) arrangements: the coefficients of the Gaussian binomial
+    [m+n choose m]_q = prod_{i=1..m} (1 - q^(n+i)) / (1 - q^i), multiplied out with exact integers."""
+    size = m * n + 1
+    poly = [1] + [0] * (size - 1)
+    for i in range(1, m + 1):
+        for k in range(size - 1, n + i - 1, -1):  # times (1 - q^(n+i))
+            poly[k] -= poly[k - n - i]
+        for k in range(i, size):  # divided by (1 - q^i): running sum with stride i
+            poly[k] += poly[k - i]
+    assert all(c >= 0 for c in poly) and sum(poly) == math.comb(m + n, m)
+    return poly
+
+
+def signed_rank_counts(n):
+    counts = [1] + [0] * (n * (n + 1) // 2)
+    for r in range(1, n + 1):
+        for t in range(len(counts) - 1, r - 1, -1):
+            counts[t] += counts[t - r]
+    return counts
+
+
+def check_distributions():
+    # against brute-force enumeration ...
+    for m, n in [(3, 3), (4, 6), (5, 5)]:
+        brute = [0] * (m * n + 1)
+        for xs in itertools.combinations(range(m + n), m):
+            brute[sum(p - j for j, p in enumerate(xs))] += 1
+        assert brute == mwu_counts(m, n)
+    for n in [1, 4, 7]:
+        brute = [0] * (n * (n + 1) // 2 + 1)
+        for signs in itertools.product([0, 1], repeat=n):
+            brute[sum(r + 1 for r, s in enumerate(signs) if s)] += 1
+        assert brute == signed_rank_counts(n)
+    # ... and against SciPy's own tables
+    for m, n in [(5, 7), (10, 10), (20, 30)]:
+        dist = _MWU(m, n)
+        counts = mwu_counts(m, n)
+        total = sum(counts)
+        for k in range(0, m * n // 2, 7):
+            assert math.isclose(dist.cdf(np.asarray([k]))[0], sum(counts[: k + 1]) / total, rel_tol=1e-12)
+    for n in [5, 20, 50]:
+        assert np.allclose(_get_wilcoxon_distr(n), np.array(signed_rank_counts(n), dtype=float) / 2 ** n, rtol=1e-12, atol=0)
+
+
+def largest_k(counts, tail):
+    """Largest k with P(S <= k - 1) <= tail, in exact rational arithmetic."""
+    total = sum(counts)
+    below = 0
+    k = 0
+    while k < len(counts) and Fraction(below + counts[k], total) <= tail:
+        below += counts[k]
+        k += 1
+    return k
+
+
+# ---------------------------------------------------------------- Hodges-Lehmann
+
+def median(v):
+    s = sorted(v)
+    h = len(s) // 2
+    return s[h] if len(s) % 2 else (s[h - 1] + s[h]) / 2
+
+
+def interval(sorted_values, k):
+    if k < 1:
+        return None, None  # written as null: -Infinity / +Infinity
+    return sorted_values[k - 1], sorted_values[len(sorted_values) - k]
+
+
+def hl_case(name, x, y, confidence):
+    m, n = len(x), len(y)
+    d = sorted(yj - xi for xi in x for yj in y)
+    tail = Fraction(1 - Fraction(str(confidence))) / 2
+    if m <= 50 and n <= 50:
+        k = largest_k(mwu_counts(m, n), tail)
+    else:
+        z = stats.norm.ppf(float(tail))
+        k = math.floor(m * n / 2 + 0.5 + z * math.sqrt(m * n * (m + n + 1) / 12))
+    lo, hi = interval(d, k)
+    return {'name': name, 'x': x, 'y': y, 'confidence': confidence, 'k': k, 'estimate': median(d), 'ciLow': lo, 'ciHigh': hi}
+
+
+def hl_paired_case(name, d, confidence):
+    n = len(d)
+    walsh = sorted((d[i] + d[j]) / 2 for i in range(n) for j in range(i, n))
+    tail = Fraction(1 - Fraction(str(confidence))) / 2
+    if n <= 50:
+        k = largest_k(signed_rank_counts(n), tail)
+    else:
+        z = stats.norm.ppf(float(tail))
+        k = math.floor(len(walsh) / 2 + 0.5 + z * math.sqrt(n * (n + 1) * (2 * n + 1) / 24))
+    lo, hi = interval(walsh, k)
+    return {'name': name, 'd': d, 'confidence': confidence, 'k': k, 'estimate': median(walsh), 'ciLow': lo, 'ciHigh': hi}
+
+
+def hl_cases():
+    unpaired = []
+    for i, (m, n, ties, shift, conf) in enumerate([
+        (3, 3, False, 0.05, 0.95), (4, 4, False, 0.05, 0.95), (5, 5, False, 0.05, 0.95), (5, 5, False, 0.0, 0.9),
+        (10, 10, False, 0.1, 0.95), (10, 10, True, 0.03, 0.95), (8, 20, False, 0.02, 0.99), (30, 30, False, -0.04, 0.95),
+        (50, 50, False, 0.01, 0.95), (51, 60, False, 0.02, 0.95), (60, 60, True, 0.0, 0.9),
+    ]):
+        rng = np.random.default_rng(3000 + i)
+        x = [math.log(v) for v in values(rng, m, ties=ties)]
+        y = [math.log(v) for v in values(rng, n, ties=ties, shift=shift)]
+        unpaired.append(hl_case(f'hl-{m}x{n}{"-ties" if ties else ""}-{conf}', x, y, conf))
+    paired = []
+    for i, (n, ties, zeros, shift, conf) in enumerate([
+        (3, False, 0, 0.05, 0.95), (5, False, 0, 0.05, 0.95), (6, False, 0, 0.02, 0.95), (6, False, 0, 0.02, 0.9),
+        (10, False, 0, 0.03, 0.95), (10, True, 2, 0.01, 0.95), (20, False, 0, 0.0, 0.99), (50, False, 0, 0.02, 0.95),
+        (51, False, 0, 0.01, 0.95), (60, True, 3, 0.02, 0.95),
+    ]):
+        rng = np.random.default_rng(4000 + i)
+        d = diffs(rng, n, ties=ties, zeros=zeros, shift=shift)
+        paired.append(hl_paired_case(f'hl-paired-n{n}{"-ties" if ties else ""}{f"-zeros{zeros}" if zeros else ""}-{conf}', d, conf))
+    return unpaired, paired
+
+
+# ---------------------------------------------------------------- normal distribution and Holm
+
+def normal_cases():
+    xs = [-37.0, -20.0, -9.0, -6.0, -5.5, -3.0, -1.96, -0.674, -0.5, -1e-10, 0.0, 0.3, 0.6745, 1.0, 2.5, 5.0, 5.7, 8.0, 12.0]
+    ps = [1e-300, 1e-50, 1e-12, 1e-6, 0.001, 0.0125, 0.025, 0.075, 0.2, 0.5, 0.6, 0.925, 0.95, 0.975, 0.999, 1 - 1e-10]
+    return {
+        'cdf': [{'x': x, 'cdf': float(scipy.special.ndtr(x)), 'sf': float(scipy.special.ndtr(-x))} for x in xs],
+        'quantile': [{'p': p, 'x': float(scipy.special.ndtri(p))} for p in ps],
+    }
+
+
+def holm_reference(p):
+    m = len(p)
+    order = sorted(range(m), key=lambda i: p[i])
+    out = [0.0] * m
+    for rank, i in enumerate(order):
+        # definition: max over the j <= rank of min(1, (m - j) * p_(j))
+        out[i] = max(min(1.0, (m - j) * p[order[j]]) for j in range(rank + 1))
+    return out
+
+
+def holm_cases():
+    cases = [
+        [0.01, 0.04, 0.03, 0.005],
+        [0.5, 0.5, 0.5],
+        [0.001],
+        [0.2, 0.0001, 0.03, 0.03, 0.9, 0.04, 0.011],
+        [0.4, 0.3, 0.35],
+    ]
+    rng = np.random.default_rng(5000)
+    cases.append([float(round(float(v), 6)) for v in rng.uniform(0, 0.1, 12)])
+    return [{'p': p, 'adjusted': holm_reference(p)} for p in cases]
+
+
+# ---------------------------------------------------------------- output
+
+def write(name, payload):
+    path = os.path.join(OUT, name)
+    body = {'generatedBy': 'scripts/gen-stats-fixtures.py', 'scipy': scipy.__version__, **payload}
+    # one case per line: readable diffs, small files
+    lines = ['{']
+    items = list(body.items())
+    for idx, (key, value) in enumerate(items):
+        end = ',' if idx < len(items) - 1 else ''
+        if isinstance(value, list):
+            lines.append(f'  {json.dumps(key)}: [')
+            lines.extend(f'    {json.dumps(v, allow_nan=False)}{"," if j < len(value) - 1 else ""}' for j, v in enumerate(value))
+            lines.append(f'  ]{end}')
+        else:
+            lines.append(f'  {json.dumps(key)}: {json.dumps(value, allow_nan=False)}{end}')
+    lines.append('}')
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    check_distributions()
+    mwu = mwu_cases()
+    wil = wilcoxon_cases()
+    unpaired, paired = hl_cases()
+    write('mannwhitneyu.json', {'cases': mwu})
+    write('wilcoxon.json', {'cases': wil})
+    write('hodges-lehmann.json', {'unpaired': unpaired, 'paired': paired})
+    normal = normal_cases()
+    write('normal.json', {'cdf': normal['cdf'], 'quantile': normal['quantile']})
+    write('holm.json', {'cases': holm_cases()})
+    print(f'{len(mwu)} Mann-Whitney, {len(wil)} Wilcoxon, {len(unpaired) + len(paired)} Hodges-Lehmann cases -> {os.path.relpath(OUT)}')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,250 @@
+import type { Results, ScenarioResult, TrialResult } from '../results/schema.js';
+import { holm } from '../stats/index.js';
+import { checkBudgets, present } from './budgets.js';
+import { compareIndependent, comparePaired, type Shift } from './compare.js';
+import { effectiveThreshold } from './history.js';
+import { medianOf } from './median.js';
+import { METRICS, toAnalysisScale, type MetricSpec } from './metrics.js';
+import type { Analysis, BudgetMetric, MetricAnalysis, MetricName, ScenarioAnalysis } from './types.js';
+import { metricStatus, minDetectableEffect, overallVerdict, reportedShift } from './verdict.js';
+
+export interface AnalyzeOptions {
+  /** Family-wise significance level, after Holm across all gated metrics of all scenarios (0.01). */
+  alpha: number;
+  /** Level of the reported intervals (0.95). */
+  confidence?: number;
+  /** Relative thresholds (0.05 = 5%); the error rate's is a rate difference (0.01 = 1 point). */
+  thresholds: Record<MetricName, number>;
+  /** Metrics that decide the verdict; the others are shown. */
+  gated: MetricName[];
+  /** Absolute limits on the head: ceilings, except throughput, a floor. */
+  budgets: Partial<Record<BudgetMetric, number>>;
+  /** A threshold is at least noiseK run-to-run spreads of the baseline's history (3). */
+  noiseK: number;
+  /** Per-scenario overrides, by scenario name. */
+  scenarios?: Record<string, { thresholds?: Partial<Record<MetricName, number>>; budgets?: Partial<Record<BudgetMetric, number>> }>;
+  /** Shown when there is no baseline. */
+  noBaselineReason?: string;
+}
+
+export interface AnalyzeInput {
+  /** The stored baseline (artifact or local mode), or null. */
+  baseline: Results | null;
+  /** This run. With variants 'base' and 'head' and no baseline, the comparison is paired by round. */
+  head: Results;
+  options: AnalyzeOptions;
+}
+
+type Mode = Analysis['method'];
+
+/** What is known about a metric before Holm's adjustment across the whole run. */
+interface Pending {
+  spec: MetricSpec;
+  gated: boolean;
+  threshold: number;
+  widenedFrom?: number;
+  baselineMedian: number | null;
+  headMedian: number | null;
+  samples: { baseline: number[]; head: number[] };
+  shift: Shift | null;
+}
+
+/**
+ * From the baseline and this run's results to the Analysis: per scenario and metric a shift
+ * estimate, interval, p-value and status, budgets on the head, and the verdict. Pure: no I/O, no
+ * clock, no randomness. Method and choices: docs/statistics.md.
+ */
+export function analyze(input: AnalyzeInput): Analysis {
+  const { baseline, head, options } = input;
+  const confidence = options.confidence ?? 0.95;
+  validate(options, confidence);
+  const mode: Mode = baseline !== null ? 'independent' : isPaired(head) ? 'paired' : 'none';
+
+  const pending = head.scenarios.map((scenario) => ({
+    scenario,
+    metrics: METRICS.map((spec) => pendingMetric(spec, scenario, mode, baseline, options)),
+  }));
+
+  // Holm across every gated metric of every scenario; the shown-only metrics form their own family
+  // so their statuses are not a list of raw-p false alarms either. A comparison that no relabelling
+  // could make significant (no errors on either side) is left out of its family, as in Tarone's
+  // modified Bonferroni for discrete tests (Biometrics 46, 1990): it can never be rejected, so it
+  // need not share alpha, and the family-wise error stays controlled.
+  const all = pending.flatMap((s) => s.metrics).filter((m) => m.shift !== null);
+  const adjusted = new Map<Pending, { pAdjusted: number; familySize: number }>();
+  for (const family of [all.filter((m) => m.gated), all.filter((m) => !m.gated)]) {
+    const testable = family.filter((m) => !(m.shift as Shift).degenerate);
+    const values = holm(testable.map((m) => (m.shift as Shift).p));
+    testable.forEach((m, i) => adjusted.set(m, { pAdjusted: values[i] as number, familySize: testable.length }));
+    for (const m of family) if (!adjusted.has(m)) adjusted.set(m, { pAdjusted: 1, familySize: testable.length });
+  }
+
+  const scenarios: ScenarioAnalysis[] = pending.map(({ scenario, metrics }) => ({
+    name: scenario.name,
+    metrics: metrics.map((m) => finish(m, adjusted.get(m), options.alpha, confidence)),
+    budgets: checkBudgets(headTrials(scenario), merged(options.budgets, options.scenarios?.[scenario.name]?.budgets)),
+  }));
+
+  const compared = all.length > 0;
+  const verdict = overallVerdict(scenarios, compared);
+  const analysis: Analysis = {
+    verdict,
+    alpha: options.alpha,
+    confidence,
+    method: mode,
+    rounds: { baseline: mode === 'paired' ? head.rounds : (baseline?.rounds ?? 0), head: head.rounds },
+    scenarios,
+  };
+  if (!compared) analysis.reason = options.noBaselineReason ?? noComparisonReason(mode);
+  return analysis;
+}
+
+function noComparisonReason(mode: Mode): string {
+  return mode === 'none'
+    ? 'no baseline results to compare with'
+    : 'the baseline has no measurements of these scenarios to compare with';
+}
+
+/** Same-runner A/B: both variants measured in this run. */
+function isPaired(results: Results): boolean {
+  const names = new Set(results.variants.map((v) => v.name));
+  return names.has('base') && names.has('head');
+}
+
+/** The trials of the measured code: variant 'head', or the only variant of a single-variant run. */
+function headTrials(scenario: ScenarioResult | undefined): TrialResult[] {
+  if (!scenario) return [];
+  const variant = scenario.variants['head'] ?? singleVariant(scenario);
+  return variant?.trials ?? [];
+}
+
+function singleVariant(scenario: ScenarioResult) {
+  const all = Object.values(scenario.variants);
+  return all.length === 1 ? all[0] : undefined;
+}
+
+function pendingMetric(spec: MetricSpec, scenario: ScenarioResult, mode: Mode, baseline: Results | null, options: AnalyzeOptions): Pending {
+  const gated = options.gated.includes(spec.name);
+  const configured = merged(options.thresholds, options.scenarios?.[scenario.name]?.thresholds)[spec.name] as number;
+  const head = headTrials(scenario);
+
+  if (mode === 'paired') {
+    const pairs = pairByRound(scenario.variants['base']?.trials ?? [], head, spec);
+    const samples = { baseline: pairs.map((p) => p[0]), head: pairs.map((p) => p[1]) };
+    const shift =
+      pairs.length > 0
+        ? comparePaired(scaled(spec, samples.baseline), scaled(spec, samples.head), options.confidence ?? 0.95)
+        : null;
+    return { spec, gated, threshold: configured, ...medians(samples), samples, shift };
+  }
+
+  const headValues = present(head.map(spec.value));
+  if (mode === 'none' || baseline === null) {
+    const samples = { baseline: [], head: headValues };
+    return { spec, gated, threshold: configured, ...medians(samples), samples, shift: null };
+  }
+
+  const baselineValues = present(headTrials(baseline.scenarios.find((s) => s.name === scenario.name)).map(spec.value));
+  const samples = { baseline: baselineValues, head: headValues };
+  const { baselineMedian, headMedian } = medians(samples);
+  const { threshold, widenedFrom } = effectiveThreshold(spec, scenario.name, configured, baseline, baselineMedian, options.noiseK);
+  const shift =
+    baselineValues.length > 0 && headValues.length > 0
+      ? compareIndependent(scaled(spec, baselineValues), scaled(spec, headValues), options.confidence ?? 0.95)
+      : null;
+  return { spec, gated, threshold, widenedFrom, baselineMedian, headMedian, samples, shift };
+}
+
+/**
+ * Pairs (baseline, head) of the rounds where both variants have a value. A round measured more
+ * than once per variant (re-run after interference) contributes its last trial by order.
+ */
+function pairByRound(base: readonly TrialResult[], head: readonly TrialResult[], spec: MetricSpec): Array<[number, number]> {
+  const lastByRound = (trials: readonly TrialResult[]) => {
+    const byRound = new Map<number, TrialResult>();
+    for (const t of trials) {
+      const seen = byRound.get(t.round);
+      if (!seen || t.order > seen.order) byRound.set(t.round, t);
+    }
+    return byRound;
+  };
+  const baseRounds = lastByRound(base);
+  const headRounds = lastByRound(head);
+  const pairs: Array<[number, number]> = [];
+  for (const round of [...headRounds.keys()].sort((a, b) => a - b)) {
+    const b = baseRounds.get(round);
+    const h = headRounds.get(round) as TrialResult;
+    if (!b) continue;
+    const bv = spec.value(b);
+    const hv = spec.value(h);
+    if (bv !== null && hv !== null && Number.isFinite(bv) && Number.isFinite(hv)) pairs.push([bv, hv]);
+  }
+  return pairs;
+}
+
+function scaled(spec: MetricSpec, values: readonly number[]): number[] {
+  return values.map((v) => toAnalysisScale(spec, v));
+}
+
+function medians(samples: { baseline: number[]; head: number[] }) {
+  return { baselineMedian: medianOf(samples.baseline), headMedian: medianOf(samples.head) };
+}
+
+function finish(
+  m: Pending,
+  holmResult: { pAdjusted: number; familySize: number } | undefined,
+  alpha: number,
+  confidence: number,
+): MetricAnalysis {
+  const base: MetricAnalysis = {
+    metric: m.spec.name,
+    unit: m.spec.unit,
+    baseline: m.baselineMedian,
+    head: m.headMedian,
+    change: null,
+    ciLow: null,
+    ciHigh: null,
+    p: null,
+    pAdjusted: null,
+    threshold: m.threshold,
+    status: 'unavailable',
+    gated: m.gated,
+    changeKind: m.spec.scale === 'log' ? 'relative' : 'absolute',
+    samples: m.samples,
+  };
+  if (m.widenedFrom !== undefined) base.thresholdWidenedFrom = m.widenedFrom;
+  if (m.shift === null || holmResult === undefined) return base;
+  const shift = reportedShift(m.spec, m.shift);
+  const status = metricStatus(m.spec, shift, holmResult.pAdjusted, alpha, m.threshold);
+  const result: MetricAnalysis = { ...base, ...shift, p: m.shift.p, pAdjusted: holmResult.pAdjusted, status };
+  if (status === 'inconclusive') {
+    const level = alpha / Math.max(1, holmResult.familySize);
+    result.minDetectableEffect = minDetectableEffect(m.spec, m.shift, m.threshold, level, confidence);
+  }
+  return result;
+}
+
+/** Defaults overlaid by the scenario's own values; an override left undefined keeps the default. */
+function merged<K extends string>(defaults: Partial<Record<K, number>>, overrides: Partial<Record<K, number>> | undefined): Partial<Record<K, number>> {
+  const out: Partial<Record<K, number>> = { ...defaults };
+  for (const [key, value] of Object.entries(overrides ?? {}) as Array<[K, number | undefined]>) {
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+function validate(options: AnalyzeOptions, confidence: number): void {
+  const problems: string[] = [];
+  if (!(options.alpha > 0 && options.alpha < 1)) problems.push(`alpha must be between 0 and 1 (e.g. 0.01), got ${options.alpha}`);
+  if (!(confidence > 0 && confidence < 1)) problems.push(`confidence must be between 0 and 1 (e.g. 0.95), got ${confidence}`);
+  if (!(options.noiseK >= 0)) problems.push(`noiseK must be a number ≥ 0 (e.g. 3), got ${options.noiseK}`);
+  const thresholdSets = [['thresholds', options.thresholds] as const, ...Object.entries(options.scenarios ?? {}).map(([name, s]) => [`scenarios.${name}.thresholds`, s.thresholds ?? {}] as const)];
+  for (const [where, thresholds] of thresholdSets) {
+    for (const spec of METRICS) {
+      const t = (thresholds as Partial<Record<MetricName, number>>)[spec.name];
+      if (where === 'thresholds' && t === undefined) problems.push(`thresholds.${spec.name} is missing; expected a fraction such as 0.05`);
+      else if (t !== undefined && !(t >= 0 && Number.isFinite(t))) problems.push(`${where}.${spec.name} must be a number ≥ 0, got ${t}`);
+    }
+  }
+  if (problems.length > 0) throw new RangeError(`analyze options: ${problems.join('; ')}`);
+}

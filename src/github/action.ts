@@ -1,0 +1,325 @@
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type * as coreModule from '@actions/core';
+import type { ArtifactClient } from '@actions/artifact';
+import type { Analysis } from '../analyze/types.js';
+import { ArtifactStore, RESULTS_FILE_NAME, type RestClient } from '../baseline/artifact-store.js';
+import type { BaselineLookup, BaselineStore } from '../baseline/store.js';
+import type { Config } from '../config/config.js';
+import { CONFIG_INPUTS, OUTPUTS } from '../config/inputs.js';
+import { loadConfig } from '../config/load.js';
+import { PerfgateError } from '../errors.js';
+import type { MeasureDeps } from '../measure/measure.js';
+import { runPipeline, type PipelineOutput } from '../pipeline.js';
+import { prepareVariants } from '../baseref/variants.js';
+import { commentMarker, renderComment, renderJobSummary } from '../report/index.js';
+import type { ReportContext } from '../report/context.js';
+import { withHistory } from '../results/build.js';
+import { environmentFingerprint } from '../results/environment.js';
+import { writeResultsFile } from '../results/file.js';
+import { httpStatusOf, upsertStickyComment } from './comment.js';
+import { readEvent, type EventInfo } from './context.js';
+import { runReportMode } from './report-mode.js';
+
+export type Core = Pick<
+  typeof coreModule,
+  'getInput' | 'setOutput' | 'setFailed' | 'warning' | 'error' | 'info' | 'notice' | 'setSecret' | 'group' | 'summary' | 'startGroup' | 'endGroup'
+>;
+
+export interface ActionDeps {
+  core: Core;
+  env: NodeJS.ProcessEnv;
+  eventName: string;
+  payload: Record<string, unknown>;
+  rest: RestClient;
+  artifacts: Pick<ArtifactClient, 'uploadArtifact' | 'downloadArtifact'>;
+  measureDeps: MeasureDeps;
+  findFreePort(): Promise<number>;
+  now(): Date;
+}
+
+/** Results of a pull request run are uploaded under this name for the workflow_run report pattern. */
+export function resultsArtifactName(suite: string): string {
+  return `perfgate-results-${suite}`;
+}
+
+/**
+ * The action: measure, compare, report and gate, by event. A trusted push to the default branch
+ * stores the baseline; a pull request is compared with it (or with its base commit) and gated.
+ */
+export async function runAction(deps: ActionDeps): Promise<void> {
+  const { core } = deps;
+  try {
+    // Not passed to core.setSecret: the runner masks `github.token` and `secrets.*` already, and
+    // setSecret would print the token itself in an ::add-mask:: line to our stdout.
+    const token = core.getInput('token');
+    const inputs = Object.fromEntries(CONFIG_INPUTS.map((name) => [name, core.getInput(name)]));
+    const configPath = core.getInput('config');
+    const workspace = deps.env.GITHUB_WORKSPACE ?? process.cwd();
+    const config = loadConfig({ filePath: configPath ? resolve(workspace, configPath) : undefined, inputs });
+    const event = readEvent(deps.env, deps.eventName, deps.payload);
+
+    if (config.mode === 'report') {
+      await runReportMode({ deps, config, event, token, workspace });
+      return;
+    }
+    await runGateMode({ deps, config, event, token, workspace });
+  } catch (e) {
+    if (e instanceof PerfgateError) core.setFailed(e.message);
+    else core.setFailed(`perfgate failed unexpectedly: ${(e as Error).stack ?? String(e)}`);
+  }
+}
+
+export interface ModeInput {
+  deps: ActionDeps;
+  config: Config;
+  event: EventInfo;
+  token: string;
+  workspace: string;
+}
+
+export function artifactStoreFor(m: ModeInput): ArtifactStore | null {
+  const { event, deps } = m;
+  if (event.repositoryId === null || event.defaultBranch === null) return null;
+  return new ArtifactStore({
+    rest: deps.rest,
+    artifacts: deps.artifacts,
+    token: m.token,
+    owner: event.owner,
+    repo: event.repo,
+    repositoryId: event.repositoryId,
+    defaultBranch: event.defaultBranch,
+    serverUrl: event.serverUrl,
+    suite: m.config.suite,
+    tmpDir: runnerTemp(deps.env),
+    now: () => deps.now().toISOString(),
+  });
+}
+
+async function loadBaseline(m: ModeInput, store: BaselineStore | null): Promise<BaselineLookup> {
+  if (m.config.compare === 'none') return { results: null, reason: 'compare is set to none', rejected: [] };
+  if (!store) return { results: null, reason: 'the event payload does not name the repository and its default branch', rejected: [] };
+  try {
+    return await store.load();
+  } catch (e) {
+    const status = httpStatusOf(e);
+    const hint = status === 403 || status === 404 ? ' (the workflow needs `permissions: actions: read`)' : '';
+    return { results: null, reason: `the baseline could not be looked up: ${(e as Error).message}${hint}`, rejected: [] };
+  }
+}
+
+async function runGateMode(m: ModeInput): Promise<void> {
+  const { deps, config, event } = m;
+  const { core } = deps;
+  const paired = config.compare === 'base-ref' || config.compare === 'variants';
+  const store = paired ? null : artifactStoreFor(m);
+  const lookup: BaselineLookup = paired
+    ? { results: null, rejected: [] }
+    : await core.group('perfgate: baseline', async () => {
+        const l = await loadBaseline(m, store);
+        for (const r of l.rejected) core.info(`passed over: ${r}`);
+        if (l.results) core.info(`baseline: commit ${l.provenance?.commit ?? '?'} from ${l.provenance?.runUrl ?? 'an earlier run'}`);
+        else if (event.kind !== 'trusted-push') core.warning(`no baseline: ${l.reason}`);
+        return l;
+      });
+
+  const headSha = event.pullRequest?.headSha ?? event.sha;
+  const tmpDir = runnerTemp(deps.env);
+  const logDir = resolve(tmpDir, 'perfgate-logs');
+  const prepared = await core.group('perfgate: prepare', () =>
+    prepareVariants({
+      config,
+      workspace: m.workspace,
+      defaultBaseRef: event.pullRequest?.baseSha ?? (typeof deps.payload.before === 'string' ? deps.payload.before : null),
+      headCommit: headSha,
+      tmpDir,
+      logDir,
+      log: (line) => core.info(line),
+      findFreePort: deps.findFreePort,
+    }),
+  );
+  let out: PipelineOutput;
+  try {
+    out = await core.group('perfgate: measure', () =>
+      runPipeline(
+        {
+          config,
+          variants: prepared.variants,
+          baseline: lookup.results,
+          noBaselineReason: lookup.reason,
+          meta: {
+            suite: config.suite,
+            createdAt: deps.now().toISOString(),
+            git: { sha: headSha, ref: event.ref, repository: `${event.owner}/${event.repo}`, runId: event.runId, event: event.eventName },
+            environment: environmentFingerprint(deps.env),
+          },
+        },
+        deps.measureDeps,
+      ),
+    );
+  } finally {
+    await prepared.cleanup();
+  }
+
+  const resultsPath = resolve(m.workspace, config.resultsFile);
+  mkdirSync(dirname(resultsPath), { recursive: true });
+  writeResultsFile(resultsPath, out.results);
+  core.setOutput(OUTPUTS.resultsFile, resultsPath);
+
+  const context: ReportContext = {
+    suite: config.suite,
+    mode: paired ? 'base-ref' : 'artifact',
+    head: out.results,
+    baseline: lookup.results,
+    baselineProvenance: lookup.provenance ?? null,
+    commits: paired ? prepared.commits : { base: lookup.provenance?.commit ?? null, head: out.results.git.sha },
+    reproduceCommand: reproduceCommand(m),
+    now: deps.now().toISOString(),
+    notes: lookup.rejected.map((r) => `passed over as baseline: ${r}`),
+  };
+
+  if (event.kind === 'trusted-push' && !paired) {
+    // A trusted push stores the new baseline with the old one carried into its history; it does not
+    // gate (the change is already merged), but its summary shows the trend against the last one.
+    await core.group('perfgate: save baseline', async () => {
+      await store?.save(withHistory(out.results, lookup.results));
+      core.info(store ? `saved baseline artifact ${store.name}` : 'not saved: the payload does not name the repository');
+    });
+    await writeSummary(core, renderJobSummary(out.analysis, context));
+    setOutputs(core, out.analysis, null);
+    return;
+  }
+
+  let acknowledged = false;
+  if (event.pullRequest && out.analysis.verdict === 'fail') {
+    const labels = await currentLabels(m);
+    acknowledged = labels.includes(config.gating.acknowledgeLabel);
+    if (acknowledged) context.acknowledgedBy = config.gating.acknowledgeLabel;
+  }
+  const analysis: Analysis = acknowledged ? { ...out.analysis, acknowledged: true } : out.analysis;
+  const body = renderComment(analysis, context);
+  await writeSummary(core, renderJobSummary(analysis, context));
+
+  let commentUrl: string | null = null;
+  if (event.pullRequest) {
+    await uploadResultsForReport(m, resultsPath, event);
+    if (config.gating.comment) commentUrl = await postComment(m, event.pullRequest.number, body);
+  }
+  setOutputs(core, analysis, commentUrl);
+  gate(core, config, analysis);
+}
+
+export function reproduceCommand(m: { config: Config }): string {
+  if (m.config.compare === 'base-ref') return `npx perfgate run --config perfgate.yml --compare base-ref --base-ref BASE_SHA`;
+  return `npx perfgate baseline fetch --repo OWNER/REPO --suite ${m.config.suite} --output base.json && npx perfgate run --config perfgate.yml --baseline base.json`;
+}
+
+async function currentLabels(m: ModeInput): Promise<string[]> {
+  const pr = m.event.pullRequest!;
+  try {
+    // The payload of a re-run is the original event's, so a label added since is only seen through the API.
+    const { data } = await m.deps.rest.request('GET /repos/{owner}/{repo}/issues/{issue_number}/labels', {
+      owner: m.event.owner,
+      repo: m.event.repo,
+      issue_number: pr.number,
+    });
+    return (data as { name: string }[]).map((l) => l.name);
+  } catch {
+    return pr.labels;
+  }
+}
+
+/** Name of the file beside the results in the report artifact that says which pull request they are for. */
+export function pullRequestFileName(suite: string): string {
+  return `perfgate-pr-${suite}.json`;
+}
+
+async function uploadResultsForReport(m: ModeInput, resultsPath: string, event: EventInfo): Promise<void> {
+  // The workflow_run pattern reads these from a trusted workflow to comment on fork PRs; the PR
+  // number travels with them and is checked there against the PR's head SHA. They are staged in
+  // the runner's temp directory so nothing stray is left in the user's checkout.
+  const dir = join(runnerTemp(m.deps.env), `perfgate-report-upload-${m.config.suite}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const results = join(dir, RESULTS_FILE_NAME);
+  const meta = join(dir, pullRequestFileName(m.config.suite));
+  try {
+    copyFileSync(resultsPath, results);
+    writeFileSync(meta, JSON.stringify({ pullRequest: event.pullRequest!.number, headSha: event.pullRequest!.headSha }));
+    await m.deps.artifacts.uploadArtifact(resultsArtifactName(m.config.suite), [results, meta], dir, { retentionDays: 7 });
+  } catch (e) {
+    m.deps.core.warning(`could not upload the results artifact for the report pattern: ${(e as Error).message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The runner's temp directory (emptied after each job), or the system's outside a runner. */
+export function runnerTemp(env: NodeJS.ProcessEnv): string {
+  return env.RUNNER_TEMP || tmpdir();
+}
+
+export async function postComment(m: ModeInput, issueNumber: number, body: string): Promise<string | null> {
+  try {
+    const r = await upsertStickyComment(m.deps.rest, { owner: m.event.owner, repo: m.event.repo, issueNumber }, commentMarker(m.config.suite), body);
+    m.deps.core.info(`${r.created ? 'posted' : 'updated'} the perfgate comment: ${r.url}`);
+    return r.url;
+  } catch (e) {
+    const status = httpStatusOf(e);
+    if (status === 403 || status === 404) {
+      m.deps.core.warning(
+        `could not comment on pull request #${issueNumber} (HTTP ${status}): the token is read-only, as for pull requests from forks, ` +
+          'or lacks `pull-requests: write`. The report is in the job summary; see the workflow_run recipe in the README to comment on fork PRs.',
+      );
+      return null;
+    }
+    m.deps.core.warning(`could not comment on pull request #${issueNumber}: ${(e as Error).message}; the report is in the job summary`);
+    return null;
+  }
+}
+
+export async function writeSummary(core: Core, markdown: string): Promise<void> {
+  try {
+    await core.summary.addRaw(markdown, true).write({ overwrite: false });
+  } catch (e) {
+    core.warning(`could not write the job summary: ${(e as Error).message}`);
+  }
+}
+
+export function regressionsOf(analysis: Analysis): { count: number; lines: string[] } {
+  const lines: string[] = [];
+  for (const s of analysis.scenarios) {
+    for (const mt of s.metrics) {
+      if (mt.gated && mt.status === 'regressed') {
+        lines.push(`${s.name}: ${mt.metric} regressed by ${fmtPct(mt.change)} (95% CI ${fmtPct(mt.ciLow)} to ${fmtPct(mt.ciHigh)}, p = ${mt.pAdjusted ?? mt.p})`);
+      }
+    }
+    for (const b of s.budgets) if (!b.ok) lines.push(`${s.name}: ${b.metric} budget broken (${b.value} over the limit ${b.limit})`);
+  }
+  return { count: lines.length, lines };
+}
+
+function fmtPct(x: number | null): string {
+  return x === null ? '?' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+}
+
+export function setOutputs(core: Core, analysis: Analysis, commentUrl: string | null): void {
+  core.setOutput(OUTPUTS.verdict, analysis.verdict);
+  core.setOutput(OUTPUTS.regressions, String(regressionsOf(analysis).count));
+  core.setOutput(OUTPUTS.commentUrl, commentUrl ?? '');
+}
+
+export function gate(core: Core, config: Config, analysis: Analysis): void {
+  const { lines } = regressionsOf(analysis);
+  if (analysis.verdict === 'fail') {
+    for (const l of lines) (analysis.acknowledged ? core.warning : core.error)(l);
+    if (analysis.acknowledged) {
+      core.notice(`performance regression acknowledged by the label ${config.gating.acknowledgeLabel}`);
+    } else if (config.gating.failOnRegression) {
+      core.setFailed(`perfgate: ${lines.length} regression${lines.length === 1 ? '' : 's'} (${lines.join('; ')})`);
+    }
+  } else if (analysis.verdict === 'no-baseline' && config.gating.requireBaseline) {
+    core.setFailed(`perfgate: no baseline to compare against, and require-baseline is true (${analysis.reason ?? ''})`);
+  }
+}

@@ -1,0 +1,13 @@
+export type { LoadOptions, LoadOutcome, LoadProfile, LoadTarget } from './types.js';
+export { runLoad, DEFAULT_TIMEOUT_MS } from './run-load.js';
+export { parseStatusSpec } from './status-spec.js';
+export { assertLoopbackUrl, isLoopbackHost } from './loopback.js';
+export {
+  LATENCY_RANGE_US,
+  createLatencyHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  mergeHistograms,
+  summarizeLatency,
+} from './histogram.js';
+export { OVERLOAD_SHARE } from './trial-tally.js';

@@ -1,0 +1,103 @@
+import type { Histogram } from 'hdr-histogram-js';
+import { createLatencyHistogram, encodeHistogram, summarizeLatency, toRecordableMicros } from './histogram.js';
+import type { LoadOutcome } from './types.js';
+
+/** Status codes below this are counted in flat arrays; anything else (never seen in practice) in a Map. */
+const STATUS_SLOTS = 600;
+const UNKNOWN = 0;
+const EXPECTED = 1;
+const UNEXPECTED = 2;
+
+/** A rate profile is overloaded when it delivers less than this share of its target rate. */
+export const OVERLOAD_SHARE = 0.95;
+
+/**
+ * Counts one trial: every response and every failed attempt, and the latency of the successful
+ * ones in a microsecond histogram. No array grows with the number of requests.
+ *
+ * response() runs once per response on the core that the load generator shares with the service,
+ * so it is kept to a table look-up, two increments and a histogram record; the user's
+ * isExpectedStatus is asked once per distinct status, not once per response.
+ */
+export class TrialTally {
+  private readonly verdicts = new Uint8Array(STATUS_SLOTS);
+  private readonly byStatus = new Float64Array(STATUS_SLOTS);
+  private readonly byOddStatus = new Map<number, number>();
+  private readonly failures = new Map<string, number>();
+  private successCount = 0;
+  private failureCount = 0;
+  private statusErrorCount = 0;
+
+  constructor(
+    private readonly isExpectedStatus: (status: number) => boolean,
+    private readonly histogram: Histogram = createLatencyHistogram(),
+  ) {}
+
+  /** A complete HTTP response; latencyMs is only used when its status is expected. */
+  response(status: number, latencyMs: number): void {
+    if (status >= 0 && status < STATUS_SLOTS) {
+      this.byStatus[status]! += 1;
+      let verdict = this.verdicts[status]!;
+      if (verdict === UNKNOWN) {
+        verdict = this.isExpectedStatus(status) ? EXPECTED : UNEXPECTED;
+        this.verdicts[status] = verdict;
+      }
+      if (verdict === EXPECTED) {
+        this.successCount += 1;
+        this.histogram.recordValue(toRecordableMicros(latencyMs));
+      } else {
+        this.statusErrorCount += 1;
+      }
+      return;
+    }
+    this.byOddStatus.set(status, (this.byOddStatus.get(status) ?? 0) + 1);
+    if (this.isExpectedStatus(status)) {
+      this.successCount += 1;
+      this.histogram.recordValue(toRecordableMicros(latencyMs));
+    } else {
+      this.statusErrorCount += 1;
+    }
+  }
+
+  /** A request that got no response: 'timeout', or a socket error code such as 'ECONNREFUSED'. */
+  failure(kind: string): void {
+    this.failureCount += 1;
+    this.failures.set(kind, (this.failures.get(kind) ?? 0) + 1);
+  }
+
+  get successes(): number {
+    return this.successCount;
+  }
+
+  outcome(durationMs: number, targetRate: number | null): LoadOutcome {
+    const statusCounts: Record<string, number> = {};
+    const errorCounts: Record<string, number> = {};
+    const addStatus = (status: number, count: number, expected: boolean) => {
+      statusCounts[String(status)] = count;
+      if (!expected) errorCounts[`status ${status}`] = count;
+    };
+    for (let status = 0; status < STATUS_SLOTS; status++) {
+      const count = this.byStatus[status]!;
+      if (count > 0) addStatus(status, count, this.verdicts[status] === EXPECTED);
+    }
+    for (const [status, count] of this.byOddStatus) addStatus(status, count, this.isExpectedStatus(status));
+    for (const [kind, count] of this.failures) errorCounts[kind] = count;
+
+    const seconds = durationMs / 1000;
+    const throughput = seconds > 0 ? this.successCount / seconds : 0;
+    const responses = this.successCount + this.statusErrorCount;
+    return {
+      durationMs,
+      requests: responses + this.failureCount,
+      errors: this.statusErrorCount + this.failureCount,
+      statusCounts,
+      errorCounts,
+      successes: this.successCount,
+      throughput,
+      latencyMs: summarizeLatency(this.histogram),
+      histogram: encodeHistogram(this.histogram),
+      targetRate,
+      overloaded: targetRate !== null && throughput < OVERLOAD_SHARE * targetRate,
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import type { LatencySummary } from '../results/schema.js';
+
+/** What one trial sends: a single request shape, repeated. */
+export interface LoadTarget {
+  /** Full URL. Only loopback hosts are accepted (127.0.0.0/8, localhost, ::1). */
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Which statuses count as success; every other status is an error (see parseStatusSpec). */
+  isExpectedStatus: (status: number) => boolean;
+}
+
+/**
+ * closed: N connections, each sending its next request as soon as the previous answer arrives.
+ * rate: a fixed arrival rate (requests per second over all connections), evenly spaced, with
+ * latency measured from each request's intended send time (see arrival-pacer.ts).
+ */
+export type LoadProfile =
+  | { kind: 'closed'; connections: number }
+  | { kind: 'rate'; rate: number; connections: number };
+
+export interface LoadOptions {
+  /** Length of the measured window; load stops by itself when it ends. */
+  durationMs: number;
+  /** Per request; a request unanswered this long counts as a 'timeout' error. Default 10 s. */
+  timeoutMs?: number;
+  /** Aborting stops the load at once and rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface LoadOutcome {
+  /** Measured length of the window the counts below cover. */
+  durationMs: number;
+  /** Every completed request and every failed attempt (socket error, timeout). */
+  requests: number;
+  /** Unexpected statuses plus socket errors and timeouts. */
+  errors: number;
+  /** Responses by HTTP status code ("200", "503"). */
+  statusCounts: Record<string, number>;
+  /** Errors by kind: 'status 503', 'timeout', 'ECONNREFUSED', 'ECONNRESET', ... */
+  errorCounts: Record<string, number>;
+  successes: number;
+  /** Successful responses per second. */
+  throughput: number;
+  /** Of successful responses, milliseconds, from the microsecond histogram. */
+  latencyMs: LatencySummary;
+  /** hdr-histogram-js encodeIntoCompressedBase64 of the microsecond histogram of successful responses. */
+  histogram: string;
+  targetRate: number | null;
+  /** Rate profile only: the successful rate reached was below 95% of the target. */
+  overloaded: boolean;
+}

@@ -1,0 +1,14 @@
+/** Starting, watching, measuring and stopping the user's service. */
+export type { ReadySpec, ServiceSpec } from './spec.js';
+export type { RunningService, StartOptions } from './service.js';
+export { startService, DEFAULT_STOP_GRACE_MS } from './service.js';
+export type { SampledService, UsageSampler, UsageWindow, SamplerDeps } from './sampler.js';
+export { startUsageSampler } from './sampler.js';
+export type { Interference } from './interference.js';
+export { computeInterference } from './interference.js';
+export type { SignalCleanupOptions } from './registry.js';
+export { installSignalCleanup, stopAllServices, liveServiceCount } from './registry.js';
+export { findFreePort, acceptsConnections } from './ports.js';
+export { isLoopbackHost } from './readiness.js';
+export type { TreeUsage, TreeUsageReader } from './treeUsage.js';
+export { defaultTreeUsageReader, procTreeUsage, pidusageTreeUsage } from './treeUsage.js';

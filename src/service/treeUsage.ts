@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { clockTicksPerSecond, hasProcfs, pageSizeBytes, readAllProcStats, readProcStats } from './procfs.js';
+import type { ProcessLink } from './processTree.js';
+import { serviceTreePids } from './processTree.js';
+
+/** CPU time and resident memory of a whole process tree at one moment. */
+export interface TreeUsage {
+  /** CPU (user + system) used so far by the live processes of the tree and the children they reaped. */
+  cpuMs: number;
+  rssBytes: number;
+  pids: number[];
+}
+
+/**
+ * Reads the usage of the tree rooted at a PID; null when the root is gone. With `knownPids` (the
+ * `pids` of an earlier reading) only those are read: much cheaper, good for RSS samples, but blind
+ * to processes started since.
+ */
+export type TreeUsageReader = (rootPid: number, knownPids?: readonly number[]) => Promise<TreeUsage | null>;
+
+/** Linux: /proc/<pid>/stat of every process (or of the known ones). Exact to one clock tick per process. */
+export const procTreeUsage: TreeUsageReader = async (rootPid, knownPids) => {
+  const stats = knownPids === undefined ? await readAllProcStats() : await readProcStats(knownPids);
+  if (!stats.some((s) => s.pid === rootPid)) return null;
+  const members = new Set(knownPids ?? serviceTreePids(rootPid, stats));
+  const msPerTick = 1000 / clockTicksPerSecond();
+  const page = pageSizeBytes();
+  let ticks = 0;
+  let rssBytes = 0;
+  for (const s of stats) {
+    if (!members.has(s.pid)) continue;
+    ticks += s.utime + s.stime + s.cutime + s.cstime;
+    rssBytes += s.rssPages * page;
+  }
+  return { cpuMs: ticks * msPerTick, rssBytes, pids: [...members].sort((a, b) => a - b) };
+};
+
+const execFileAsync = promisify(execFile);
+
+/** The process table from `ps`, or null when there is no usable ps. */
+async function psProcessLinks(): Promise<ProcessLink[] | null> {
+  try {
+    const { stdout } = await execFileAsync('ps', ['-A', '-o', 'pid=', '-o', 'ppid='], { timeout: 5000 });
+    const links: ProcessLink[] = [];
+    for (const line of stdout.split('\n')) {
+      const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+      if (pid !== undefined && ppid !== undefined && Number.isInteger(pid) && Number.isInteger(ppid)) {
+        links.push({ pid, ppid, pgrp: null });
+      }
+    }
+    return links;
+  } catch {
+    return null;
+  }
+}
+
+interface PidStatus {
+  ctime: number;
+  memory: number;
+}
+
+async function pidusageOf(pids: number[]): Promise<Record<string, PidStatus> | null> {
+  // Loaded on first use: only platforms without /proc need it.
+  const { default: pidusage } = await import('pidusage');
+  try {
+    return (await pidusage(pids)) as Record<string, PidStatus>;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where /proc is missing (macOS, BSD): the tree from `ps`, CPU and RSS per process from pidusage.
+ * Coarser than /proc (no reaped children; ps rounds times on some systems), but not zero.
+ */
+export const pidusageTreeUsage: TreeUsageReader = async (rootPid, knownPids) => {
+  const links = knownPids === undefined ? await psProcessLinks() : null;
+  let pids = knownPids !== undefined ? [...knownPids] : links === null ? [rootPid] : serviceTreePids(rootPid, links);
+  if (pids.length === 0) return null;
+  let stats = await pidusageOf(pids);
+  if (stats === null && pids.length > 1) {
+    // A member exited between ps and pidusage, which then refuses the whole list: fall back to the root.
+    pids = [rootPid];
+    stats = await pidusageOf(pids);
+  }
+  if (stats === null) return null;
+  let cpuMs = 0;
+  let rssBytes = 0;
+  for (const pid of pids) {
+    const s = stats[String(pid)];
+    if (s === undefined) continue;
+    cpuMs += s.ctime;
+    rssBytes += s.memory;
+  }
+  return { cpuMs, rssBytes, pids };
+};
+
+/** /proc where the machine has it, pidusage elsewhere. Decided once, at the edge. */
+export function defaultTreeUsageReader(): TreeUsageReader {
+  return hasProcfs() ? procTreeUsage : pidusageTreeUsage;
+}

@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from 'vitest';
+import YAML from 'yaml';
+import { ACTION_ONLY_INPUTS, CONFIG_INPUTS, OUTPUTS } from '../../src/config/inputs.js';
+import { CONFIG_FIELDS, VARIANT_FIELDS, SCENARIO_FIELDS } from '../../src/config/schema.js';
+
+const action = YAML.parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as {
+  inputs: Record<string, { description: string; default?: string }>;
+  outputs: Record<string, unknown>;
+  runs: { using: string; main: string };
+};
+
+test('action.yml declares exactly the config inputs plus config and token', () => {
+  expect(Object.keys(action.inputs).sort()).toEqual([...CONFIG_INPUTS, ...ACTION_ONLY_INPUTS].sort());
+});
+
+test('inputs that mirror file fields declare no default, so they never override the file unasked', () => {
+  const withDefault = Object.entries(action.inputs).filter(([, i]) => i.default !== undefined).map(([n]) => n);
+  expect(withDefault.sort()).toEqual(['config', 'token']);
+});
+
+test('outputs and runtime', () => {
+  expect(Object.keys(action.outputs).sort()).toEqual(Object.values(OUTPUTS).sort());
+  expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+});
+
+test('docs/configuration.md documents every field, scenario field and variant field', () => {
+  const doc = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+  const documented = new Set([...doc.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]));
+  for (const f of [...CONFIG_FIELDS, ...SCENARIO_FIELDS.map((s) => s), ...VARIANT_FIELDS]) {
+    expect(documented.has(f), `field ${f} is documented`).toBe(true);
+  }
+});

@@ -1,0 +1,121 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import type { Analysis } from '../../src/analyze/types.js';
+import { findFreePort } from '../../src/service/index.js';
+import { REPO_ROOT, runBuiltCli } from '../helpers/cli.js';
+import { processesMentioning } from '../helpers/processes.js';
+
+/**
+ * Same-runner A/B from the CLI on a throwaway git repository made from the example service:
+ * commit 1 is the base, commit 2 the head.
+ */
+const dirs: string[] = [];
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } }).trim();
+}
+
+async function makeRepo(opts: { gate?: string; baseBuild?: string } = {}): Promise<{ dir: string; port: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'perfgate-ab-'));
+  dirs.push(dir);
+  const port = await findFreePort();
+  cpSync(join(REPO_ROOT, 'examples/service/server.mjs'), join(dir, 'server.mjs'));
+  writeFileSync(join(dir, 'build.mjs'), opts.baseBuild ?? "import { writeFileSync } from 'node:fs'; writeFileSync('built.txt', 'ok');\n");
+  writeFileSync(
+    join(dir, 'perfgate.yml'),
+    `suite: ab
+start: node server.mjs
+port: ${port}
+ready-url: http://127.0.0.1:${port}/health
+build: node build.mjs
+scenarios:
+  - name: compute
+    path: /api/compute
+  - name: items
+    path: /api/items
+connections: 4
+warmup: 1s
+duration: 500ms
+max-duration: 45s
+gate: [${opts.gate ?? 'cpu, p50'}]
+`,
+  );
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-qm', 'base');
+  return { dir, port };
+}
+
+function commitHead(dir: string, edit: (server: string) => string, build?: string): void {
+  const path = join(dir, 'server.mjs');
+  writeFileSync(path, edit(readFileSync(path, 'utf8')));
+  if (build !== undefined) writeFileSync(join(dir, 'build.mjs'), build);
+  git(dir, 'commit', '-qam', 'head', '--allow-empty');
+}
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) {
+    // Nothing may outlive a run: no service process, no worktree.
+    expect(processesMentioning(dir)).toEqual([]);
+    expect(git(dir, 'worktree', 'list').split('\n')).toHaveLength(1);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+describe('perfgate run --compare base-ref', { timeout: 150_000 }, () => {
+  test('a head that adds 15% CPU work to one endpoint fails, naming that endpoint', async () => {
+    const { dir } = await makeRepo();
+    commitHead(dir, (s) => s.replace("'/api/compute': 400", "'/api/compute': 460"));
+    const r = await runBuiltCli(['run', '--compare', 'base-ref', '--base-ref', 'HEAD~1', '--config', 'perfgate.yml', '--json', 'analysis.json'], { cwd: dir });
+    expect(r.stderr).toMatch(/building base commit [0-9a-f]{7}: node build.mjs/);
+    expect(r.code, r.stderr + r.stdout).toBe(1);
+    const analysis = JSON.parse(readFileSync(join(dir, 'analysis.json'), 'utf8')) as Analysis;
+    expect(analysis.verdict).toBe('fail');
+    expect(analysis.method).toBe('paired');
+    const compute = analysis.scenarios.find((s) => s.name === 'compute')!;
+    const cpu = compute.metrics.find((m) => m.metric === 'cpuPerRequest')!;
+    expect(cpu.status).toBe('regressed');
+    expect(cpu.change!).toBeGreaterThan(0.05);
+    const items = analysis.scenarios.find((s) => s.name === 'items')!;
+    expect(items.metrics.filter((m) => m.status === 'regressed' && m.gated)).toEqual([]);
+    expect(r.stdout).toMatch(/compute CPU per request regressed by \+\d+(\.\d)?%/i);
+  });
+
+  test('an identical head passes', async () => {
+    const { dir } = await makeRepo();
+    commitHead(dir, (s) => s);
+    const r = await runBuiltCli(['run', '--compare', 'base-ref', '--base-ref', 'HEAD~1', '--config', 'perfgate.yml', '--json', 'analysis.json'], { cwd: dir });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const analysis = JSON.parse(readFileSync(join(dir, 'analysis.json'), 'utf8')) as Analysis;
+    expect(analysis.verdict).toBe('pass');
+  });
+
+  test('a base commit whose build fails is a clear error naming the base SHA', async () => {
+    const { dir } = await makeRepo({ baseBuild: "console.error('syntax trouble in base'); process.exit(4);\n" });
+    const baseSha = git(dir, 'rev-parse', 'HEAD');
+    commitHead(dir, (s) => s, "console.log('head builds fine');\n");
+    const r = await runBuiltCli(['run', '--compare', 'base-ref', '--base-ref', 'HEAD~1', '--config', 'perfgate.yml'], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`perfgate: the build of base commit ${baseSha} failed with exit code 4 (command: node build.mjs)`);
+    expect(r.stderr).toContain('syntax trouble in base');
+  });
+
+  test('a shallow clone without the base commit says to set fetch-depth', async () => {
+    const { dir: origin } = await makeRepo();
+    commitHead(origin, (s) => s);
+    const clone = mkdtempSync(join(tmpdir(), 'perfgate-shallow-'));
+    dirs.push(clone);
+    rmSync(clone, { recursive: true });
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${origin}`, clone]);
+    // The base cannot be fetched either (as when the remote is unreachable or needs credentials).
+    git(clone, 'remote', 'set-url', 'origin', join(clone, 'no-such-remote'));
+    const r = await runBuiltCli(['run', '--compare', 'base-ref', '--base-ref', 'main~1', '--config', 'perfgate.yml'], { cwd: clone });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(
+      'perfgate: the base commit main~1 is not in this clone, which is shallow, and could not be fetched; set `fetch-depth: 0` on actions/checkout (or a depth that reaches the base commit) so perfgate can check it out',
+    );
+  });
+});
