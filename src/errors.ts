@@ -46,5 +46,7 @@ export class ServiceError extends PerfgateError {
 /** Load generation failed (no request could be made, the target is not loopback, ...). */
 export class LoadError extends PerfgateError {}
 
-/** A results or baseline file could not be read or is not valid. */
-export class ResultsFileError extends PerfgateError {}
+/** A results or baseline file the user named could not be read or is not valid: fix the input. */
+export class ResultsFileError extends PerfgateError {
+  override readonly exitCode = EXIT.usage;
+}

@@ -13,7 +13,8 @@ import { PerfgateError } from '../errors.js';
 import type { MeasureDeps } from '../measure/measure.js';
 import { runPipeline, type PipelineOutput } from '../pipeline.js';
 import { prepareVariants } from '../baseref/variants.js';
-import { commentMarker, renderComment, renderJobSummary } from '../report/index.js';
+import { commentMarker, formatters, renderComment, renderJobSummary } from '../report/index.js';
+import { BUDGET_UNIT, budgetIsFloor, metricLabel } from '../report/vocabulary.js';
 import type { ReportContext } from '../report/context.js';
 import { withHistory } from '../results/build.js';
 import { environmentFingerprint } from '../results/environment.js';
@@ -287,21 +288,29 @@ export async function writeSummary(core: Core, markdown: string): Promise<void> 
   }
 }
 
+/** One line per gated regression and broken budget, worded as in the report, for annotations. */
 export function regressionsOf(analysis: Analysis): { count: number; lines: string[] } {
+  const f = formatters;
   const lines: string[] = [];
   for (const s of analysis.scenarios) {
     for (const mt of s.metrics) {
       if (mt.gated && mt.status === 'regressed') {
-        lines.push(`${s.name}: ${mt.metric} regressed by ${fmtPct(mt.change)} (95% CI ${fmtPct(mt.ciLow)} to ${fmtPct(mt.ciHigh)}, p = ${mt.pAdjusted ?? mt.p})`);
+        const kind = mt.changeKind ?? 'relative';
+        const p = mt.pAdjusted ?? mt.p;
+        lines.push(
+          `${s.name}: ${metricLabel(mt.metric)} regressed by ${f.percent(mt.change, kind)} ` +
+            `(95% CI ${f.interval(mt.ciLow, mt.ciHigh, kind)}${p === null ? '' : `, ${f.pPhrase(p)}`}; threshold ${f.threshold(mt.threshold)})`,
+        );
       }
     }
-    for (const b of s.budgets) if (!b.ok) lines.push(`${s.name}: ${b.metric} budget broken (${b.value} over the limit ${b.limit})`);
+    for (const b of s.budgets) {
+      if (b.ok) continue;
+      const unit = BUDGET_UNIT[b.metric];
+      const side = budgetIsFloor(b.metric) ? 'below the floor' : 'over the limit';
+      lines.push(`${s.name}: ${metricLabel(b.metric)} budget broken: ${f.value(b.value, unit)}, ${side} ${f.value(b.limit, unit)}`);
+    }
   }
   return { count: lines.length, lines };
-}
-
-function fmtPct(x: number | null): string {
-  return x === null ? '?' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 }
 
 export function setOutputs(core: Core, analysis: Analysis, commentUrl: string | null): void {

@@ -55,7 +55,9 @@ export async function findMarkedComment(rest: RestClient, t: StickyTarget, marke
       page,
     });
     const comments = data as RestComment[];
-    const hit = comments.find((c) => (c.body ?? '').includes(marker));
+    // The marker opens perfgate's own comment; a reply that quotes it ("> <!-- ... -->") belongs to
+    // someone else and must not be edited (the token could not, anyway).
+    const hit = comments.find((c) => (c.body ?? '').trimStart().startsWith(marker));
     if (hit) return hit;
     if (comments.length < perPage) return null;
   }

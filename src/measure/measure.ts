@@ -22,7 +22,8 @@ export interface MeasureDeps {
     profile: LoadProfile,
     opts: { durationMs: number; timeoutMs?: number; signal?: AbortSignal },
   ): Promise<LoadOutcome>;
-  sampleUsage(service: RunningService): { stop(): Promise<UsageWindow | null> };
+  /** Starts sampling CPU and memory; load may start once `ready` resolves (its first reading is taken). */
+  sampleUsage(service: RunningService): { ready: Promise<void>; stop(): Promise<UsageWindow | null> };
   parseStatusSpec(spec: string): (status: number) => boolean;
   now(): number;
   log(line: string): void;
@@ -135,6 +136,7 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
         const variant = variants.find((v) => v.name === slot.variant)!;
         const service = running.get(variant.name);
         const sampler = service ? deps.sampleUsage(service) : null;
+        await sampler?.ready;
         const startedAt = new Date(deps.now()).toISOString();
         const outcome = await loadOnce(variant, scenario, config.load.trialMs);
         const usage = sampler ? await sampler.stop() : null;

@@ -79,8 +79,10 @@ export function share(value: number | null): string {
  * A relative change (0.042 = +4.2%) with its sign, one decimal ("+4.2%", "-12.0%"), whole numbers
  * from 100% on ("+150%"). A change that rounds to zero reads "0.0%", never "-0.0%".
  */
-export function percent(value: number | null): string {
+export function percent(value: number | null, kind: 'relative' | 'absolute' = 'relative'): string {
   if (value === null) return MISSING;
+  // An error rate changes by a difference of rates: percentage points, not a percentage of itself.
+  if (kind === 'absolute') return percent(value).replace(/%$/, ' pp');
   const pct = value * 100;
   const decimals = Math.abs(pct) >= 99.95 ? 0 : 1;
   const text = Math.abs(pct).toFixed(decimals);
@@ -95,9 +97,9 @@ export function threshold(value: number): string {
 }
 
 /** The 95% interval of a change: "+8.1% to +16.0%". */
-export function interval(low: number | null, high: number | null): string {
+export function interval(low: number | null, high: number | null, kind: 'relative' | 'absolute' = 'relative'): string {
   if (low === null || high === null) return MISSING;
-  return `${percent(low)} to ${percent(high)}`;
+  return `${percent(low, kind)} to ${percent(high, kind)}`;
 }
 
 /**

@@ -38,14 +38,14 @@ export function isAcknowledged(analysis: Analysis, context?: Pick<ReportContext,
 /** "(95% CI +8.1% to +16.0%, p = 0.0004)", leaving out what is unknown. */
 function evidence(m: MetricAnalysis): string {
   const parts: string[] = [];
-  if (m.ciLow !== null && m.ciHigh !== null) parts.push(`95% CI ${interval(m.ciLow, m.ciHigh)}`);
+  if (m.ciLow !== null && m.ciHigh !== null) parts.push(`95% CI ${interval(m.ciLow, m.ciHigh, m.changeKind)}`);
   const p = m.pAdjusted ?? m.p;
   if (p !== null) parts.push(pPhrase(p));
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 function changePhrase(verb: string, { scenario, item: m }: Located<MetricAnalysis>, quote: Quote): string {
-  const size = m.change === null ? '' : ` by ${percent(m.change)}`;
+  const size = m.change === null ? '' : ` by ${percent(m.change, m.changeKind)}`;
   return `${quote(scenario)} ${metricLabel(m.metric)} ${verb}${size}${evidence(m)}`;
 }
 
@@ -138,8 +138,8 @@ export function headline(
   if (analysis.verdict === 'inconclusive') {
     const undecided = located(analysis, (s) => s.metrics.filter((m) => m.gated && m.status === 'inconclusive'));
     const named = undecided.map(({ scenario, item: m }) => {
-      const detail = [`${percent(m.change)}`];
-      if (m.ciLow !== null && m.ciHigh !== null) detail.push(`95% CI ${interval(m.ciLow, m.ciHigh)}`);
+      const detail = [`${percent(m.change, m.changeKind)}`];
+      if (m.ciLow !== null && m.ciHigh !== null) detail.push(`95% CI ${interval(m.ciLow, m.ciHigh, m.changeKind)}`);
       detail.push(`threshold ${threshold(m.threshold)}`);
       return `${quote(scenario)} ${metricLabel(m.metric)} (${detail.join(', ')})`;
     });

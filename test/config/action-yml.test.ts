@@ -31,3 +31,8 @@ test('docs/configuration.md documents every field, scenario field and variant fi
     expect(documented.has(f), `field ${f} is documented`).toBe(true);
   }
 });
+
+test('the README inputs table lists every input', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  for (const name of Object.keys(action.inputs)) expect(readme, `README lists input ${name}`).toContain(`| \`${name}\` | ${action.inputs[name]!.description.replaceAll('|', '\\|')} |`);
+});

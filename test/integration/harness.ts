@@ -238,3 +238,29 @@ export function runCli(cli: string, args: string[], opts: { cwd: string; env: Re
     });
   });
 }
+
+/**
+ * Every place a run left a secret: its stdout, stderr, job summary, outputs and every file under
+ * its harness directory (event, output and summary files, runner temp, the workspace with the
+ * results file). Returns where it was found; empty when nowhere.
+ */
+export function secretLeaks(result: RunActionResult, secret: string): string[] {
+  const found: string[] = [];
+  if (result.stdout.includes(secret)) found.push('stdout');
+  if (result.stderr.includes(secret)) found.push('stderr');
+  if (result.summary.includes(secret)) found.push('summary');
+  for (const [name, value] of Object.entries(result.outputs)) if (value.includes(secret)) found.push(`output ${name}`);
+  for (const file of filesUnder(result.tmpDir)) {
+    if (readFileSync(file).includes(secret)) found.push(file);
+  }
+  return found;
+}
+
+/** Files inside every artifact the fake holds that contain a secret. */
+export function artifactLeaks(fake: FakeGitHub, secret: string): string[] {
+  const found: string[] = [];
+  for (const a of fake.artifacts()) {
+    for (const [name, data] of Object.entries(fake.artifactFiles(a.id))) if (data.includes(secret)) found.push(`${a.name}/${name}`);
+  }
+  return found;
+}

@@ -66,3 +66,11 @@ describe('formatters', () => {
     expect(f.age(3 * 86_400_000 + 3 * 3_600_000)).toBe('3 days');
   });
 });
+
+describe('error-rate changes are differences of rates', () => {
+  it('shows them in percentage points', () => {
+    expect(formatters.percent(0.012, 'absolute')).toBe('+1.2 pp');
+    expect(formatters.interval(-0.004, 0.021, 'absolute')).toBe('-0.4 pp to +2.1 pp');
+    expect(formatters.percent(0.012)).toBe('+1.2%');
+  });
+});

@@ -1,0 +1,149 @@
+import { describe, expect, test } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { LoadError, ServiceError } from '../../src/errors.js';
+import type { LoadOutcome } from '../../src/load/index.js';
+import { measure, type MeasureDeps, type VariantTarget } from '../../src/measure/measure.js';
+import type { RunningService, ServiceSpec } from '../../src/service/index.js';
+
+/** Measuring with fake services and a fake load engine: the loop's logic, without processes. */
+function fakeWorld(opts: { otherCpu?: (call: number) => number; failWarmup?: boolean; crashAt?: number } = {}) {
+  const events: string[] = [];
+  let clock = 0;
+  let loadCalls = 0;
+  let trialCalls = 0;
+  const services: { name: string; stopped: boolean }[] = [];
+  const deps: MeasureDeps = {
+    async startService(spec: ServiceSpec) {
+      const s = { name: spec.name, stopped: false };
+      services.push(s);
+      events.push(`start ${spec.name}`);
+      const running = {
+        pid: 1,
+        spec,
+        exited: false,
+        checkAlive() {
+          if (opts.crashAt !== undefined && trialCalls >= opts.crashAt) throw new ServiceError(`service "${spec.name}" exited with code 1 during measurement`);
+        },
+        usage: async () => ({ cpuMs: 0, rssBytes: 0 }),
+        logTail: () => '',
+        stop: async () => {
+          s.stopped = true;
+          events.push(`stop ${spec.name}`);
+        },
+      };
+      return running as unknown as RunningService;
+    },
+    async runLoad(target, _profile, o): Promise<LoadOutcome> {
+      loadCalls++;
+      clock += o.durationMs;
+      const warm = o.durationMs !== 1000;
+      if (!warm) trialCalls++;
+      events.push(`${warm ? 'warm' : 'load'} ${target.url}`);
+      const failing = warm && opts.failWarmup;
+      return {
+        durationMs: o.durationMs,
+        requests: 100,
+        errors: failing ? 100 : 0,
+        statusCounts: failing ? {} : { 200: 100 },
+        errorCounts: failing ? { ECONNREFUSED: 100 } : {},
+        successes: failing ? 0 : 100,
+        throughput: 100,
+        latencyMs: { p50: 1, p90: 2, p95: 2, p99: 3, max: 4, mean: 1.2 },
+        histogram: 'x',
+        targetRate: null,
+        overloaded: false,
+      };
+    },
+    sampleUsage() {
+      const call = trialCalls;
+      return { ready: Promise.resolve(), stop: async () => ({ cpuMs: 50, peakRssBytes: 1e6, interference: { otherCpu: opts.otherCpu?.(call) ?? 0, steal: 0 } }) };
+    },
+    parseStatusSpec: () => (s: number) => s < 300,
+    now: () => clock,
+    log: (line) => events.push(`log ${line}`),
+  };
+  return { deps, events, services, calls: () => loadCalls };
+}
+
+const config = loadConfig({
+  fileText: `start: node s.js
+port: 3000
+scenarios:
+  - { name: a, path: /a }
+  - { name: b, path: /b }
+warmup: 500ms
+duration: 1s
+min-rounds: 2
+max-rounds: 3
+`,
+});
+
+function variants(): VariantTarget[] {
+  return ['base', 'head'].map((name) => ({
+    name,
+    commit: null,
+    service: { name, command: 'x', cwd: '.', env: {}, port: name === 'base' ? 3001 : 3000, ready: { timeoutMs: 1 }, logFile: '/dev/null' },
+    urlFor: (s) => s.url.replace(':3000', name === 'base' ? ':3001' : ':3000'),
+  }));
+}
+
+describe('measure', () => {
+  test('runs interleaved rounds of every scenario and variant, then stops the services', async () => {
+    const w = fakeWorld();
+    const m = await measure({ config, variants: variants(), minRoundsForSignificance: 2 }, w.deps);
+    expect(m.rounds).toBe(3);
+    const a = m.scenarios[0]!;
+    expect(a.variants.base!.trials.map((t) => [t.round, t.order])).toEqual([[0, 0], [1, 5], [2, 8]]);
+    expect(a.variants.head!.trials.map((t) => [t.round, t.order])).toEqual([[0, 1], [1, 4], [2, 9]]);
+    expect(a.variants.head!.trials[0]).toMatchObject({ cpuMsPerRequest: 0.5, peakRssBytes: 1e6, requests: 100, errors: 0 });
+    const loads = w.events.filter((e) => e.startsWith('load'));
+    expect(loads.slice(0, 4)).toEqual([
+      'load http://127.0.0.1:3001/a',
+      'load http://127.0.0.1:3000/a',
+      'load http://127.0.0.1:3000/b',
+      'load http://127.0.0.1:3001/b',
+    ]);
+    expect(w.services.every((s) => s.stopped)).toBe(true);
+    expect(w.events.filter((e) => e.startsWith('log round'))).toHaveLength(3);
+  });
+
+  test('ends early when the stop predicate says every metric is decided', async () => {
+    const w = fakeWorld();
+    const asked: number[] = [];
+    const m = await measure(
+      { config, variants: variants(), minRoundsForSignificance: 2, shouldStop: (_s, rounds) => (asked.push(rounds), true) },
+      w.deps,
+    );
+    expect(asked).toEqual([2]);
+    expect(m.rounds).toBe(2);
+    expect(m.stoppedEarly).toBe(true);
+  });
+
+  test('repeats a round disturbed by other processes, a bounded number of times', async () => {
+    const w = fakeWorld({ otherCpu: (call) => (call < 8 ? 0.9 : 0) });
+    const m = await measure({ config, variants: variants(), minRoundsForSignificance: 2 }, w.deps);
+    expect(m.disturbedRounds).toBe(2);
+    expect(m.rounds).toBe(3);
+    expect(m.scenarios[0]!.variants.base!.trials.map((t) => t.round)).toEqual([0, 1, 2]);
+    expect(w.events.filter((e) => e.includes('measuring it again'))).toEqual([
+      'log round 1: other processes used 90% of the CPU; measuring it again',
+      'log round 1: other processes used 90% of the CPU; measuring it again',
+    ]);
+  });
+
+  test('a service that dies mid-run fails the run and every service is still stopped', async () => {
+    const w = fakeWorld({ crashAt: 3 });
+    await expect(measure({ config, variants: variants(), minRoundsForSignificance: 2 }, w.deps)).rejects.toThrow(
+      new ServiceError('service "head" exited with code 1 during measurement'),
+    );
+    expect(w.services.map((s) => s.stopped)).toEqual([true, true]);
+  });
+
+  test('a target that fails every warmup request is a clear error, not a fast success', async () => {
+    const w = fakeWorld({ failWarmup: true });
+    await expect(measure({ config, variants: variants(), minRoundsForSignificance: 2 }, w.deps)).rejects.toThrow(
+      new LoadError('every warmup request of scenario "a" to base (http://127.0.0.1:3001/a) failed: ECONNREFUSED ×100'),
+    );
+    expect(w.services.every((s) => s.stopped)).toBe(true);
+  });
+});

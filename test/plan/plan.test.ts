@@ -1,0 +1,63 @@
+import { describe, expect, test } from 'vitest';
+import { formatDuration, makePlan, roundOrder } from '../../src/plan/plan.js';
+
+describe('roundOrder', () => {
+  test('alternates the variants from round to round and from scenario to scenario (ABBA)', () => {
+    const order = (r: number) => roundOrder(r, ['s1', 's2'], ['base', 'head']).map((t) => `${t.scenario}:${t.variant}`);
+    expect(order(0)).toEqual(['s1:base', 's1:head', 's2:head', 's2:base']);
+    expect(order(1)).toEqual(['s1:head', 's1:base', 's2:base', 's2:head']);
+    expect(order(2)).toEqual(order(0));
+  });
+
+  test('over an even number of rounds each variant runs first equally often', () => {
+    const firsts = new Map<string, number>();
+    for (let r = 0; r < 10; r++) {
+      const first = roundOrder(r, ['only'], ['base', 'head'])[0]!.variant;
+      firsts.set(first, (firsts.get(first) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(firsts)).toEqual({ base: 5, head: 5 });
+  });
+});
+
+describe('makePlan', () => {
+  const base = {
+    scenarios: ['a'],
+    variants: ['base', 'head'],
+    trialMs: 5000,
+    warmupMs: 3000,
+    trialOverheadMs: 0,
+    minRounds: null,
+    maxRounds: 30,
+    maxDurationMs: 180_000,
+    minRoundsForSignificance: 10,
+  };
+
+  test('fits the round limit into the time budget', () => {
+    // (180 s - 2 × 3 s warmup) / (2 trials × 5 s) = 17.4 rounds
+    const plan = makePlan(base);
+    expect(plan).toMatchObject({ minRounds: 10, maxRounds: 17, roundMs: 10_000, warmupMs: 6000 });
+    expect(plan.notes).toEqual(['max-duration 180s allows about 17 rounds of 10s (max-rounds is 30)']);
+  });
+
+  test('says when min-rounds is too low to reach significance', () => {
+    const plan = makePlan({ ...base, minRounds: 4, maxRounds: 12 });
+    expect(plan.minRounds).toBe(4);
+    expect(plan.notes).toEqual([
+      'min-rounds 4 is too few to ever reach significance for this many gated metrics (at least 10 are needed); a regression cannot be confirmed before then',
+    ]);
+  });
+
+  test('a budget too small for significance measures the rounds needed, and says so', () => {
+    const plan = makePlan({ ...base, maxDurationMs: 60_000 });
+    expect(plan.maxRounds).toBe(10);
+    expect(plan.notes).toContain(
+      'the time budget allows 5 rounds but 10 are needed; measuring 10 rounds, which takes about 106s: raise max-duration or shorten duration',
+    );
+  });
+});
+
+test('formatDuration', () => {
+  expect(formatDuration(0)).toBe('0:00');
+  expect(formatDuration(61_400)).toBe('1:01');
+  expect(formatDuration(-5)).toBe('0:00');
+});
