@@ -3,7 +3,7 @@
  * with its per-response listener (goal >= 0.9), and how much perfgate's own RSS grows over a long
  * full-speed run (goal < 50 MB).
  *
- * Both engines drive the same fast fixture server (test/fixtures/load-servers/server.mjs, a child
+ * Both engines drive the example service's /api/items (examples/service/server.mjs, a child
  * process) with the same settings, alternating (P B, B P, P B, B P) so drift on the machine hits
  * both. The headline ratio is the median of the per-pair ratios: on a shared 2-core machine one
  * neighbour's burst can halve a single trial, and a median of pairs shrugs that off.
@@ -41,7 +41,7 @@ export async function main(): Promise<void> {
   // Other processes on the machine are the main source of noise here: record how busy it was.
   const loadAtStart = os.loadavg()[0] ?? 0;
   const server = await startServer();
-  const target: LoadTarget = { url: `${server.url}/`, method: 'GET', headers: {}, isExpectedStatus: parseStatusSpec('2xx') };
+  const target: LoadTarget = { url: server.url, method: 'GET', headers: {}, isExpectedStatus: parseStatusSpec('2xx') };
   const profile: LoadProfile = { kind: 'closed', connections: CONNECTIONS };
   let results;
   try {
@@ -181,19 +181,20 @@ interface Server {
 }
 
 async function startServer(): Promise<Server> {
-  const script = path.resolve('test/fixtures/load-servers/server.mjs');
+  // The example service, as issue 4 asks: the same server the demo and the detection benchmark load.
+  const script = path.resolve('examples/service/server.mjs');
   const child = spawn(process.execPath, [script], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const m = /listening (\d+)/.exec(out);
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
       if (m) resolve(Number(m[1]));
     });
     child.once('exit', (code) => reject(new Error(`benchmark server ${script} exited with ${code} before listening`)));
   });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}/api/items`,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -22,6 +22,9 @@ export async function run(): Promise<void> {
     }
   }
   const token = core.getInput('token');
+  // Tests shorten the waits between retried requests; anything but a number keeps the defaults.
+  const retryBase = Number(env.PERFGATE_RETRY_BASE_MS);
+  const retryBaseMs = env.PERFGATE_RETRY_BASE_MS && Number.isFinite(retryBase) && retryBase >= 0 ? retryBase : undefined;
   try {
     await runAction({
       core,
@@ -30,14 +33,15 @@ export async function run(): Promise<void> {
       payload,
       rest: createRestClient({
         token,
-        baseUrl: env.GITHUB_API_URL,
+        baseUrl: env.GITHUB_API_URL || undefined,
         log: (m) => core.info(m),
-        retryAfterBaseValue: env.PERFGATE_RETRY_BASE_MS ? Number(env.PERFGATE_RETRY_BASE_MS) : undefined,
+        retryAfterBaseValue: retryBaseMs,
       }),
       artifacts: new DefaultArtifactClient(),
       measureDeps: realMeasureDeps((line) => core.info(line)),
       findFreePort,
       now: () => new Date(),
+      retryBaseMs,
     });
   } finally {
     cleanup();

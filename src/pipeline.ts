@@ -14,6 +14,11 @@ export interface PipelineInput {
   /** Why there is no baseline, shown in the verdict. */
   noBaselineReason?: string;
   meta: Omit<ResultsMeta, 'variants' | 'configHash'>;
+  /**
+   * Stop once every gated metric is decided (default). A run that becomes the next baseline
+   * measures its whole budget instead: later comparisons gain from every trial it has.
+   */
+  stopEarly?: boolean;
   signal?: AbortSignal;
 }
 
@@ -56,7 +61,7 @@ export async function runPipeline(input: PipelineInput, deps: MeasureDeps): Prom
     variants: input.variants.map((v) => ({ name: v.name, commit: v.commit })),
   };
   const options = analyzeOptions(config, input.noBaselineReason);
-  const shouldStop = comparing
+  const shouldStop = comparing && input.stopEarly !== false
     ? (scenarios: Results['scenarios'], rounds: number) =>
         decided(analyze({ baseline: input.baseline, head: buildResults(meta, { scenarios, rounds, disturbedRounds: 0 }), options }))
     : undefined;

@@ -1,20 +1,26 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArtifactClient } from '@actions/artifact';
-import { MAX_RESULTS_BYTES, readResultsFile } from '../results/file.js';
+import { MAX_RESULTS_BYTES, parseResultsText } from '../results/file.js';
 import type { Results } from '../results/schema.js';
 import type { BaselineLookup, BaselineStore } from './store.js';
 import { baselineArtifactName, judgeArtifact, judgeRunEvent, type ArtifactFacts } from './trust.js';
+import { readZipEntry, zipEntryNames } from './zip.js';
 
 /** The slice of an Octokit client the store uses, so any configured client (retry, throttling) fits. */
 export interface RestClient {
   request(route: string, params?: Record<string, unknown>): Promise<{ data: unknown; status: number }>;
 }
 
+/** Where a candidate's archive comes from: the artifact client in the action, plain REST in the CLI. */
+export type ArchiveFetcher = (artifact: { id: number; runId: number; digest: string | null }) => Promise<Buffer>;
+
 export interface ArtifactStoreOptions {
   rest: RestClient;
-  artifacts: Pick<ArtifactClient, 'uploadArtifact' | 'downloadArtifact'>;
-  token: string;
+  fetchArchive: ArchiveFetcher;
+  /** Uploads a new baseline; absent where nothing is ever saved (the CLI's fetch). */
+  upload?: Pick<ArtifactClient, 'uploadArtifact'>;
   owner: string;
   repo: string;
   repositoryId: number;
@@ -37,6 +43,8 @@ interface RestArtifact {
   expires_at: string | null;
   created_at: string | null;
   size_in_bytes?: number;
+  /** `sha256:<hex>` of the archive, recorded at upload (absent on older artifacts). */
+  digest?: string | null;
   workflow_run?: { id: number; head_branch: string | null; head_sha: string | null; repository_id: number | null; head_repository_id: number | null } | null;
 }
 
@@ -91,12 +99,18 @@ export class ArtifactStore implements BaselineStore {
       }
       tried++;
       const runId = facts.workflowRun!.id;
-      const { data: run } = await this.o.rest.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', {
-        owner: this.o.owner,
-        repo: this.o.repo,
-        run_id: runId,
-      });
-      const runData = run as { event?: string; html_url?: string; head_sha?: string };
+      let runData: { event?: string; html_url?: string };
+      try {
+        const { data: run } = await this.o.rest.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', {
+          owner: this.o.owner,
+          repo: this.o.repo,
+          run_id: runId,
+        });
+        runData = run as typeof runData;
+      } catch (e) {
+        rejected.push(`artifact ${this.name} #${raw.id}: its workflow run ${runId} could not be read (${(e as Error).message})`);
+        continue;
+      }
       const second = judgeRunEvent(facts, runData.event ?? null);
       if (!second.trusted) {
         rejected.push(second.reason);
@@ -107,7 +121,7 @@ export class ArtifactStore implements BaselineStore {
         continue;
       }
       try {
-        const results = await this.download(raw.id, runId);
+        const results = await this.download(raw, runId);
         return {
           results,
           provenance: {
@@ -129,21 +143,13 @@ export class ArtifactStore implements BaselineStore {
     };
   }
 
-  private async download(artifactId: number, runId: number): Promise<Results> {
-    const dir = mkdtempSync(join(this.o.tmpDir, 'perfgate-baseline-'));
-    try {
-      await this.o.artifacts.downloadArtifact(artifactId, {
-        path: dir,
-        findBy: { token: this.o.token, workflowRunId: runId, repositoryOwner: this.o.owner, repositoryName: this.o.repo },
-      });
-      const file = join(dir, RESULTS_FILE_NAME);
-      const files = readdirSync(dir);
-      if (!files.includes(RESULTS_FILE_NAME)) throw new Error(`it holds no ${RESULTS_FILE_NAME} (found: ${files.join(', ') || 'nothing'})`);
-      if (statSync(file).size > MAX_RESULTS_BYTES) throw new Error(`its ${RESULTS_FILE_NAME} is larger than ${MAX_RESULTS_BYTES} bytes`);
-      return readResultsFile(file);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  private async download(raw: RestArtifact, runId: number): Promise<Results> {
+    const zip = await this.o.fetchArchive({ id: raw.id, runId, digest: raw.digest ?? null });
+    const file = readZipEntry(zip, RESULTS_FILE_NAME, MAX_RESULTS_BYTES);
+    if (!file) throw new Error(`it holds no ${RESULTS_FILE_NAME} (found: ${zipEntryNames(zip).join(', ') || 'nothing'})`);
+    const results = parseResultsText(file.toString('utf8'), RESULTS_FILE_NAME);
+    if (results.suite !== this.o.suite) throw new Error(`its results are of suite "${results.suite}", not "${this.o.suite}"`);
+    return results;
   }
 
   async save(results: Results): Promise<void> {
@@ -153,9 +159,76 @@ export class ArtifactStore implements BaselineStore {
     const file = join(dir, RESULTS_FILE_NAME);
     writeFileSync(file, JSON.stringify(results));
     try {
-      await this.o.artifacts.uploadArtifact(this.name, [file], dir, { retentionDays: this.o.retentionDays ?? 90 });
+      if (!this.o.upload) throw new Error(`cannot save ${this.name}: this store has no artifact client to upload with`);
+      await this.o.upload.uploadArtifact(this.name, [file], dir, { retentionDays: this.o.retentionDays ?? 90 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * Fetches archives with @actions/artifact's cross-run download (`findBy`, needs `actions: read`),
+ * unopened (see zip.ts for why), checked against the digest GitHub recorded at upload. The client's
+ * REST call has no retries of its own, and a transient 502 must not make an older baseline win, so
+ * a failed download is tried again (`attempts` in all, waiting retryBaseMs × attempt² between).
+ */
+export function artifactClientFetcher(
+  artifacts: Pick<ArtifactClient, 'downloadArtifact'>,
+  o: { token: string; owner: string; repo: string; tmpDir: string; attempts?: number; retryBaseMs?: number },
+): ArchiveFetcher {
+  const once: ArchiveFetcher = async ({ id, runId, digest }) => {
+    const dir = mkdtempSync(join(o.tmpDir, 'perfgate-artifact-'));
+    try {
+      const { digestMismatch } = await artifacts.downloadArtifact(id, {
+        path: dir,
+        skipDecompress: true,
+        ...(digest ? { expectedHash: digest } : {}),
+        findBy: { token: o.token, workflowRunId: runId, repositoryOwner: o.owner, repositoryName: o.repo },
+      });
+      if (digestMismatch) throw new Error(`the downloaded archive does not match the digest ${digest} recorded at upload`);
+      const files = readdirSync(dir);
+      if (files.length !== 1) throw new Error(`the download left ${files.length} files instead of one archive`);
+      const path = join(dir, files[0]!);
+      const size = statSync(path).size;
+      if (size > MAX_RESULTS_BYTES) throw new Error(`the archive is ${size} bytes, more than the ${MAX_RESULTS_BYTES} a results artifact may have`);
+      return readFileSync(path);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const attempts = o.attempts ?? 3;
+  const base = o.retryBaseMs ?? 1000;
+  return async (artifact) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once(artifact);
+      } catch (e) {
+        if (attempt >= attempts) throw e;
+        await new Promise((r) => setTimeout(r, base * attempt * attempt));
+      }
+    }
+  };
+}
+
+/**
+ * Fetches archives over REST alone (`GET .../artifacts/{id}/zip`, which redirects to the blob), for
+ * the CLI: no runner, no temp files, nothing printed.
+ */
+export function restFetcher(rest: RestClient, o: { owner: string; repo: string }): ArchiveFetcher {
+  return async ({ id, digest }) => {
+    const { data } = await rest.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}', {
+      owner: o.owner,
+      repo: o.repo,
+      artifact_id: id,
+      archive_format: 'zip',
+    });
+    if (!(data instanceof ArrayBuffer)) throw new Error('the download did not answer with an archive');
+    const zip = Buffer.from(data);
+    if (zip.length > MAX_RESULTS_BYTES) throw new Error(`the archive is ${zip.length} bytes, more than the ${MAX_RESULTS_BYTES} a results artifact may have`);
+    if (digest && `sha256:${createHash('sha256').update(zip).digest('hex')}` !== digest) {
+      throw new Error(`the downloaded archive does not match the digest ${digest} recorded at upload`);
+    }
+    return zip;
+  };
 }

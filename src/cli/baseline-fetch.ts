@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { DefaultArtifactClient } from '@actions/artifact';
-import { ArtifactStore } from '../baseline/artifact-store.js';
+import { resolve } from 'node:path';
+import { ArtifactStore, restFetcher } from '../baseline/artifact-store.js';
+import type { BaselineLookup } from '../baseline/store.js';
 import { EXIT, PerfgateError, UsageError } from '../errors.js';
 import { createRestClient } from '../github/octokit.js';
 import { writeResultsFile } from '../results/file.js';
@@ -36,7 +35,7 @@ export async function fetchBaselineCommand(argv: string[], io: CliIO): Promise<n
   const [owner, repo] = repoArg.split('/') as [string, string];
   const rest = createRestClient({
     token,
-    baseUrl: io.env.GITHUB_API_URL,
+    baseUrl: io.env.GITHUB_API_URL || undefined,
     log: (m) => io.stderr(`${m}\n`),
     retryAfterBaseValue: io.env.PERFGATE_RETRY_BASE_MS ? Number(io.env.PERFGATE_RETRY_BASE_MS) : undefined,
   });
@@ -47,32 +46,31 @@ export async function fetchBaselineCommand(argv: string[], io: CliIO): Promise<n
   } catch (e) {
     throw new PerfgateError(`cannot read repository ${repoArg}: ${(e as Error).message}`);
   }
-  const tmp = mkdtempSync(join(tmpdir(), 'perfgate-fetch-'));
+  const store = new ArtifactStore({
+    rest,
+    fetchArchive: restFetcher(rest, { owner, repo }),
+    owner,
+    repo,
+    repositoryId: repository.id,
+    defaultBranch: repository.default_branch,
+    serverUrl: io.env.GITHUB_SERVER_URL || 'https://github.com',
+    suite,
+    tmpDir: tmpdir(),
+    now: () => new Date().toISOString(),
+  });
+  let lookup: BaselineLookup;
   try {
-    const store = new ArtifactStore({
-      rest,
-      artifacts: new DefaultArtifactClient(),
-      token,
-      owner,
-      repo,
-      repositoryId: repository.id,
-      defaultBranch: repository.default_branch,
-      serverUrl: io.env.GITHUB_SERVER_URL ?? 'https://github.com',
-      suite,
-      tmpDir: tmp,
-      now: () => new Date().toISOString(),
-    });
-    const lookup = await store.load();
-    for (const r of lookup.rejected) io.stderr(`passed over: ${r}\n`);
-    if (!lookup.results) throw new PerfgateError(`no baseline: ${lookup.reason}`);
-    const output = resolve(io.cwd, typeof values.output === 'string' ? values.output : 'perfgate-baseline.json');
-    writeResultsFile(output, lookup.results);
-    io.stdout(
-      `baseline of ${repoArg} (suite ${suite}): commit ${lookup.provenance?.commit ?? '?'}, artifact #${lookup.provenance?.artifactId ?? '?'}, ` +
-        `${lookup.provenance?.runUrl ?? ''}\nwritten to ${output}\n`,
-    );
-    return EXIT.pass;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    lookup = await store.load();
+  } catch (e) {
+    throw new PerfgateError(`cannot list the baseline artifacts of ${repoArg}: ${(e as Error).message}`);
   }
+  for (const r of lookup.rejected) io.stderr(`passed over: ${r}\n`);
+  if (!lookup.results) throw new PerfgateError(`no baseline: ${lookup.reason}`);
+  const output = resolve(io.cwd, typeof values.output === 'string' ? values.output : 'perfgate-baseline.json');
+  writeResultsFile(output, lookup.results);
+  io.stdout(
+    `baseline of ${repoArg} (suite ${suite}): commit ${lookup.provenance?.commit ?? '?'}, artifact #${lookup.provenance?.artifactId ?? '?'}, ` +
+      `${lookup.provenance?.runUrl ?? ''}\nwritten to ${output}\n`,
+  );
+  return EXIT.pass;
 }

@@ -13,6 +13,7 @@ import type { ReportContext } from '../report/context.js';
 import { withHistory } from '../results/build.js';
 import { environmentFingerprint } from '../results/environment.js';
 import { readResultsFile, writeResultsFile } from '../results/file.js';
+import { FileStore } from '../baseline/file-store.js';
 import type { GitInfo, Results } from '../results/schema.js';
 import { findFreePort, installSignalCleanup } from '../service/index.js';
 import { prepareVariants } from '../baseref/variants.js';
@@ -112,7 +113,14 @@ async function runCommand(argv: string[], io: CliIO): Promise<number> {
   let reason: string | undefined;
   if (typeof values.baseline === 'string') {
     if (paired) throw new UsageError(`perfgate run: --baseline is not used with --compare ${config.compare}, which measures the base itself`);
-    baseline = readResultsFile(resolve(io.cwd, values.baseline));
+    // Like the action, a missing or invalid baseline is a warning and a clear no-baseline verdict,
+    // never a silent comparison against nothing and never a crash after the service was measured.
+    const lookup = await new FileStore(resolve(io.cwd, values.baseline)).load();
+    baseline = lookup.results;
+    if (!baseline) {
+      reason = lookup.reason;
+      io.stderr(`perfgate: warning: no baseline: ${lookup.reason}\n`);
+    }
   } else if (!paired) {
     reason = 'no baseline file was given (--baseline FILE)';
   }
@@ -146,11 +154,11 @@ async function runCommand(argv: string[], io: CliIO): Promise<number> {
     writeResultsFile(outputPath, out.results);
     log(`results written to ${outputPath}`);
     if (typeof values['save-baseline'] === 'string') {
-      writeResultsFile(resolve(io.cwd, values['save-baseline']), withHistory(out.results, baseline));
+      await new FileStore(resolve(io.cwd, values['save-baseline'])).save(withHistory(out.results, baseline));
     }
     const context: ReportContext = {
       suite: config.suite,
-      mode: paired ? 'base-ref' : 'local',
+      mode: config.compare === 'variants' ? 'variants' : paired ? 'base-ref' : 'local',
       head: out.results,
       baseline,
       commits: paired ? prepared.commits : { base: baseline?.git.sha ?? null, head: git.sha },

@@ -57,7 +57,7 @@ export function positiveNumber(value: unknown, unit: string): Parsed<number> {
   return ok(n);
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000 };
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
 
 /**
  * A duration, returned in milliseconds. A bare number is in `bareUnit` (seconds for run lengths,
@@ -70,7 +70,7 @@ export function duration(value: unknown, bareUnit: 's' | 'ms'): Parsed<number> {
     return ok(value * DURATION_UNITS[bareUnit]!);
   }
   if (typeof value === 'string') {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min)?\s*$/.exec(value);
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h)?\s*$/.exec(value);
     if (m) return ok(parseFloat(m[1]!) * DURATION_UNITS[m[2] ?? bareUnit]!);
   }
   return bad(`${show(value)} is not a duration; ${example}`);

@@ -4,12 +4,12 @@ import { dirname, join, resolve } from 'node:path';
 import type * as coreModule from '@actions/core';
 import type { ArtifactClient } from '@actions/artifact';
 import type { Analysis } from '../analyze/types.js';
-import { ArtifactStore, RESULTS_FILE_NAME, type RestClient } from '../baseline/artifact-store.js';
+import { ArtifactStore, RESULTS_FILE_NAME, artifactClientFetcher, type ArchiveFetcher, type RestClient } from '../baseline/artifact-store.js';
 import type { BaselineLookup, BaselineStore } from '../baseline/store.js';
 import type { Config } from '../config/config.js';
 import { CONFIG_INPUTS, OUTPUTS } from '../config/inputs.js';
 import { loadConfig } from '../config/load.js';
-import { PerfgateError } from '../errors.js';
+import { ConfigError, PerfgateError } from '../errors.js';
 import type { MeasureDeps } from '../measure/measure.js';
 import { runPipeline, type PipelineOutput } from '../pipeline.js';
 import { prepareVariants } from '../baseref/variants.js';
@@ -38,6 +38,8 @@ export interface ActionDeps {
   measureDeps: MeasureDeps;
   findFreePort(): Promise<number>;
   now(): Date;
+  /** Base of the waits between retried downloads (default 1 s); tests make it short. */
+  retryBaseMs?: number;
 }
 
 /** Results of a pull request run are uploaded under this name for the workflow_run report pattern. */
@@ -58,7 +60,7 @@ export async function runAction(deps: ActionDeps): Promise<void> {
     const inputs = Object.fromEntries(CONFIG_INPUTS.map((name) => [name, core.getInput(name)]));
     const configPath = core.getInput('config');
     const workspace = deps.env.GITHUB_WORKSPACE ?? process.cwd();
-    const config = loadConfig({ filePath: configPath ? resolve(workspace, configPath) : undefined, inputs });
+    const config = loadActionConfig(configPath ? resolve(workspace, configPath) : undefined, inputs);
     const event = readEvent(deps.env, deps.eventName, deps.payload);
 
     if (config.mode === 'report') {
@@ -69,6 +71,26 @@ export async function runAction(deps: ActionDeps): Promise<void> {
   } catch (e) {
     if (e instanceof PerfgateError) core.setFailed(e.message);
     else core.setFailed(`perfgate failed unexpectedly: ${(e as Error).stack ?? String(e)}`);
+  }
+}
+
+/**
+ * The configuration, checked as one that measures; `mode: report` measures nothing (its results
+ * come from the pull request's run), so it may leave out url and scenarios.
+ */
+function loadActionConfig(filePath: string | undefined, inputs: Record<string, string>): Config {
+  try {
+    return loadConfig({ filePath, inputs, purpose: 'measure' });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    let forReport: Config;
+    try {
+      forReport = loadConfig({ filePath, inputs, purpose: 'analyze' });
+    } catch {
+      throw e;
+    }
+    if (forReport.mode === 'report') return forReport;
+    throw e;
   }
 }
 
@@ -85,8 +107,8 @@ export function artifactStoreFor(m: ModeInput): ArtifactStore | null {
   if (event.repositoryId === null || event.defaultBranch === null) return null;
   return new ArtifactStore({
     rest: deps.rest,
-    artifacts: deps.artifacts,
-    token: m.token,
+    fetchArchive: archiveFetcherFor(m),
+    upload: deps.artifacts,
     owner: event.owner,
     repo: event.repo,
     repositoryId: event.repositoryId,
@@ -98,7 +120,19 @@ export function artifactStoreFor(m: ModeInput): ArtifactStore | null {
   });
 }
 
-async function loadBaseline(m: ModeInput, store: BaselineStore | null): Promise<BaselineLookup> {
+/** Downloads of other runs' artifacts, as the action makes them. */
+export function archiveFetcherFor(m: ModeInput): ArchiveFetcher {
+  const { deps, event } = m;
+  return artifactClientFetcher(deps.artifacts, {
+    token: m.token,
+    owner: event.owner,
+    repo: event.repo,
+    tmpDir: runnerTemp(deps.env),
+    retryBaseMs: deps.retryBaseMs,
+  });
+}
+
+export async function loadBaseline(m: ModeInput, store: BaselineStore | null): Promise<BaselineLookup> {
   if (m.config.compare === 'none') return { results: null, reason: 'compare is set to none', rejected: [] };
   if (!store) return { results: null, reason: 'the event payload does not name the repository and its default branch', rejected: [] };
   try {
@@ -149,6 +183,8 @@ async function runGateMode(m: ModeInput): Promise<void> {
           variants: prepared.variants,
           baseline: lookup.results,
           noBaselineReason: lookup.reason,
+          // A trusted push becomes the next baseline: it measures its whole budget.
+          stopEarly: !(event.kind === 'trusted-push' && !paired),
           meta: {
             suite: config.suite,
             createdAt: deps.now().toISOString(),
@@ -170,7 +206,7 @@ async function runGateMode(m: ModeInput): Promise<void> {
 
   const context: ReportContext = {
     suite: config.suite,
-    mode: paired ? 'base-ref' : 'artifact',
+    mode: config.compare === 'variants' ? 'variants' : paired ? 'base-ref' : 'artifact',
     head: out.results,
     baseline: lookup.results,
     baselineProvenance: lookup.provenance ?? null,
@@ -183,12 +219,21 @@ async function runGateMode(m: ModeInput): Promise<void> {
   if (event.kind === 'trusted-push' && !paired) {
     // A trusted push stores the new baseline with the old one carried into its history; it does not
     // gate (the change is already merged), but its summary shows the trend against the last one.
-    await core.group('perfgate: save baseline', async () => {
-      await store?.save(withHistory(out.results, lookup.results));
-      core.info(store ? `saved baseline artifact ${store.name}` : 'not saved: the payload does not name the repository');
-    });
     await writeSummary(core, renderJobSummary(out.analysis, context));
     setOutputs(core, out.analysis, null);
+    await core.group('perfgate: save baseline', async () => {
+      if (!store) {
+        core.warning('the baseline was not saved: the event payload does not name the repository and its default branch');
+        return;
+      }
+      try {
+        await store.save(withHistory(out.results, lookup.results));
+      } catch (e) {
+        // Pull requests would silently find no (or an old) baseline: this push's job must fail.
+        throw new PerfgateError(`could not store the baseline artifact ${store.name}: ${(e as Error).message}`);
+      }
+      core.info(`saved baseline artifact ${store.name}`);
+    });
     return;
   }
 
@@ -211,9 +256,10 @@ async function runGateMode(m: ModeInput): Promise<void> {
   gate(core, config, analysis);
 }
 
-export function reproduceCommand(m: { config: Config }): string {
+export function reproduceCommand(m: { config: Config; event: Pick<EventInfo, 'owner' | 'repo'> }): string {
   if (m.config.compare === 'base-ref') return `npx perfgate run --config perfgate.yml --compare base-ref --base-ref BASE_SHA`;
-  return `npx perfgate baseline fetch --repo OWNER/REPO --suite ${m.config.suite} --output base.json && npx perfgate run --config perfgate.yml --baseline base.json`;
+  const repo = m.event.owner && m.event.repo ? `${m.event.owner}/${m.event.repo}` : 'OWNER/REPO';
+  return `npx perfgate baseline fetch --repo ${repo} --suite ${m.config.suite} --output base.json && npx perfgate run --config perfgate.yml --baseline base.json`;
 }
 
 async function currentLabels(m: ModeInput): Promise<string[]> {
@@ -224,6 +270,7 @@ async function currentLabels(m: ModeInput): Promise<string[]> {
       owner: m.event.owner,
       repo: m.event.repo,
       issue_number: pr.number,
+      per_page: 100,
     });
     return (data as { name: string }[]).map((l) => l.name);
   } catch {
@@ -326,7 +373,12 @@ export function gate(core: Core, config: Config, analysis: Analysis): void {
     if (analysis.acknowledged) {
       core.notice(`performance regression acknowledged by the label ${config.gating.acknowledgeLabel}`);
     } else if (config.gating.failOnRegression) {
-      core.setFailed(`perfgate: ${lines.length} regression${lines.length === 1 ? '' : 's'} (${lines.join('; ')})`);
+      // Each regression has its own annotation above; this line only says what to do.
+      const n = lines.length;
+      core.setFailed(
+        `perfgate: ${n} regression${n === 1 ? '' : 's'} ${n === 1 ? 'fails' : 'fail'} this check; the job summary has the details, ` +
+          `and the pull request label ${config.gating.acknowledgeLabel} accepts ${n === 1 ? 'it' : 'them'} on purpose`,
+      );
     }
   } else if (analysis.verdict === 'no-baseline' && config.gating.requireBaseline) {
     core.setFailed(`perfgate: no baseline to compare against, and require-baseline is true (${analysis.reason ?? ''})`);

@@ -53,9 +53,11 @@ export function makePlan(input: PlanInput): Plan {
     );
   }
   if (maxRounds < minRounds) {
+    const limit = budgetRounds < input.maxRounds ? `the time budget allows ${maxRounds}` : `max-rounds is ${maxRounds}`;
+    const fix = budgetRounds < input.maxRounds ? 'raise max-duration or shorten duration' : 'raise max-rounds';
     notes.push(
-      `the time budget allows ${maxRounds} rounds but ${minRounds} are needed; measuring ${minRounds} rounds, ` +
-        `which takes about ${fmtS(warmupMs + minRounds * roundMs)}: raise max-duration or shorten duration`,
+      `${limit} but ${minRounds} rounds are needed; measuring ${minRounds} rounds, ` +
+        `which takes about ${fmtS(warmupMs + minRounds * roundMs)}: ${fix}`,
     );
     maxRounds = minRounds;
   }
@@ -82,6 +84,8 @@ function fmtS(ms: number): string {
 }
 
 export function formatDuration(ms: number): string {
+  // Below ten seconds the tenths matter (a 300 ms warmup must not read "0:00").
+  if (ms > 0 && ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
   const s = Math.max(0, Math.round(ms / 1000));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }

@@ -1,3 +1,4 @@
+import { isPairedMode } from './context.js';
 import type { Analysis } from '../analyze/types.js';
 import type { ReportContext } from './context.js';
 import {
@@ -86,6 +87,11 @@ function modeLine(analysis: Analysis, context: ReportContext): string {
         `**Mode:** ${code('base-ref')}: base ${baseText} and ${headText} measured side by side on this runner, ` +
         'their trials interleaved round by round (paired).'
       );
+    case 'variants':
+      return (
+        `**Mode:** ${code('variants')}: variants base and head of ${headText} measured side by side on this runner, ` +
+        'their trials interleaved round by round (paired).'
+      );
     case 'local':
       return context.baseline === null && analysis.verdict === 'no-baseline'
         ? `**Mode:** ${code('local')}: ${headText}, with no baseline file to compare with.`
@@ -99,7 +105,7 @@ function modeLine(analysis: Analysis, context: ReportContext): string {
 
 function warnings(context: ReportContext): string[] {
   const out: string[] = [];
-  if (context.mode !== 'base-ref' && context.baseline !== null) {
+  if (!isPairedMode(context) && context.baseline !== null) {
     const mismatch = hardwareMismatch(context.baseline.environment, context.head.environment, code);
     if (mismatch !== null) {
       out.push(

@@ -15,7 +15,8 @@ export interface BaselineProvenance {
  */
 export interface ReportContext {
   suite: string;
-  mode: 'artifact' | 'base-ref' | 'local';
+  /** 'variants': two configured variants side by side (paired, like base-ref, without git). */
+  mode: 'artifact' | 'base-ref' | 'variants' | 'local';
   /** Head results; in base-ref mode it holds both variants, 'base' and 'head'. */
   head: Results;
   /** Baseline results in artifact and local mode. */
@@ -30,4 +31,9 @@ export interface ReportContext {
   now?: string;
   /** Warnings to show, e.g. "baseline ignored: it came from a fork". */
   notes?: string[];
+}
+
+/** Both sides measured in this run, interleaved: the comparison is paired. */
+export function isPairedMode(context: Pick<ReportContext, 'mode'>): boolean {
+  return context.mode === 'base-ref' || context.mode === 'variants';
 }

@@ -1,3 +1,4 @@
+import { isPairedMode } from './context.js';
 import type { Analysis, MetricName } from '../analyze/types.js';
 import type { BaselineProvenance, ReportContext } from './context.js';
 import { environmentRows } from './environment.js';
@@ -11,7 +12,7 @@ import { metricLabel } from './vocabulary.js';
  */
 
 export function baseLabel(context: Pick<ReportContext, 'mode'>): string {
-  return context.mode === 'base-ref' ? 'base' : 'baseline';
+  return isPairedMode(context) ? 'base' : 'baseline';
 }
 
 /** A commit as people quote it: the first 7 characters of a full SHA. */
@@ -23,7 +24,7 @@ export function shortSha(sha: string | null | undefined): string | null {
 export function commitsOf(context: ReportContext): { base: string | null; head: string | null } {
   const variantCommit = (name: string): string | null =>
     context.head.variants.find((v) => v.name === name)?.commit ?? null;
-  if (context.mode === 'base-ref') {
+  if (isPairedMode(context)) {
     return {
       base: context.commits?.base ?? variantCommit('base'),
       head: context.commits?.head ?? variantCommit('head') ?? context.head.git.sha,
@@ -60,10 +61,10 @@ export function trialsDetails(analysis: Analysis, context: ReportContext): strin
 
 export function environmentDetails(context: ReportContext): string {
   const head = context.head.environment;
-  if (context.mode === 'base-ref' || context.baseline === null) {
+  if (isPairedMode(context) || context.baseline === null) {
     const rows = environmentRows(null, head);
     const intro =
-      context.mode === 'base-ref'
+      isPairedMode(context)
         ? 'Base and head ran side by side on the same machine.'
         : 'There is no baseline run to compare the machine with.';
     return details('Environment', `${intro}\n\n${table([{ title: 'property' }, { title: 'this run' }], rows.map((r) => [r.property, text(r.head)]))}`);
@@ -172,7 +173,7 @@ function linkDestination(url: string): string {
 
 export function baselineDetails(context: ReportContext): string | null {
   const commits = commitsOf(context);
-  if (context.mode === 'base-ref') {
+  if (isPairedMode(context)) {
     const base = shortSha(commits.base);
     return details(
       'Baseline',

@@ -76,6 +76,8 @@ function howToGetBaseline(context: Pick<ReportContext, 'mode'> | undefined, quot
   switch (context?.mode) {
     case 'local':
       return `Measure the base commit with ${quote('perfgate run')}, keep its results file, and compare against it.`;
+    case 'variants':
+      return 'The base variant could not be measured; see the notes below.';
     case 'base-ref':
       return 'The base commit of the pull request could not be measured; see the notes below.';
     default:

@@ -1,3 +1,4 @@
+import { isPairedMode } from './context.js';
 import type { Analysis, MetricStatus } from '../analyze/types.js';
 import type { ReportContext } from './context.js';
 import { baseLabel, commitsOf, shortSha } from './details.js';
@@ -71,14 +72,14 @@ export function renderTerminal(
   out.push(verdict.sentence);
 
   if (context) {
-    if (context.mode !== 'base-ref' && context.baseline !== null) {
+    if (!isPairedMode(context) && context.baseline !== null) {
       const mismatch = hardwareMismatch(context.baseline.environment, context.head.environment);
       if (mismatch !== null) out.push(paint(`! different hardware: ${mismatch}`, 'yellow'));
     }
     for (const note of context.notes ?? []) out.push(paint(`! ${note}`, 'yellow'));
     const commits = commitsOf(context);
     const sides = [`head ${shortSha(commits.head) ?? 'unknown'}`];
-    if (context.mode === 'base-ref' || context.baseline !== null) sides.push(`${baseLabel(context)} ${shortSha(commits.base) ?? 'unknown'}`);
+    if (isPairedMode(context) || context.baseline !== null) sides.push(`${baseLabel(context)} ${shortSha(commits.base) ?? 'unknown'}`);
     out.push(paint(`mode ${context.mode}: ${sides.join(' vs ')}`, 'dim'));
   }
 

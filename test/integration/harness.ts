@@ -7,6 +7,7 @@ import type { FakeGitHub } from '../support/fake-github.js';
 import { REPO_ROOT, runAction, type ActionEvent, type RunActionResult } from '../support/run-action.js';
 import { findFreePort } from '../../src/service/index.js';
 import type { Results } from '../../src/results/schema.js';
+import { parseResultsText } from '../../src/results/file.js';
 
 // Shared pieces of the integration tests: a private copy of the built bundles, action inputs that
 // measure the example service briefly, and seeding of baseline artifacts.
@@ -35,10 +36,14 @@ export function useBundles(): Bundles {
     for (let attempt = 0; ; attempt++) {
       const settled = sources.every((f) => existsSync(f) && Date.now() - statSync(f).mtimeMs > 1000);
       if (settled) {
-        const before = sources.map((f) => statSync(f).mtimeMs);
-        copyFileSync(sources[0]!, join(dir, 'index.js'));
-        copyFileSync(sources[1]!, join(dir, 'cli.js'));
-        if (sources.every((f, i) => existsSync(f) && statSync(f).mtimeMs === before[i])) break;
+        try {
+          const before = sources.map((f) => statSync(f).mtimeMs);
+          copyFileSync(sources[0]!, join(dir, 'index.js'));
+          copyFileSync(sources[1]!, join(dir, 'cli.js'));
+          if (sources.every((f, i) => statSync(f).mtimeMs === before[i])) break;
+        } catch {
+          // A rebuild removed them while we copied: wait for it to finish.
+        }
       }
       if (attempt > 100) throw new Error('dist/index.js and dist/cli.js never settled; is a build looping?');
       await new Promise((r) => setTimeout(r, 200));
@@ -94,6 +99,13 @@ export async function runGate(r: GateRun): Promise<RunActionResult> {
   return result;
 }
 
+/** Runs the built action with the given inputs only (no service), e.g. `mode: report`. */
+export async function runReport(r: Omit<GateRun, 'inputs'> & { inputs: Record<string, string | number | boolean> }): Promise<RunActionResult> {
+  const result = await runAction({ fake: r.fake, event: r.event, entry: r.bundles.index, inputs: r.inputs, env: { PERFGATE_RETRY_BASE_MS: '1', ...r.env } });
+  tmpDirs.push(result.tmpDir);
+  return result;
+}
+
 /** Removes the harness directories of every run so far (call in afterAll, after any scans). */
 export function removeRunDirs(): void {
   for (const d of tmpDirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -110,15 +122,16 @@ export function filesUnder(dir: string): string[] {
   return out;
 }
 
-/** The results file inside an artifact the fake holds. */
+/** The results file inside an artifact the fake holds, validated as perfgate reads one. */
 export function artifactResults(fake: FakeGitHub, artifactId: number): Results {
   const file = fake.artifactFiles(artifactId)['perfgate-results.json'];
   if (!file) throw new Error(`artifact ${artifactId} holds no perfgate-results.json`);
-  return JSON.parse(file.toString('utf8')) as Results;
+  return parseResultsText(file.toString('utf8'), `artifact ${artifactId}`);
 }
 
+/** A results file a run wrote, validated as perfgate reads one. */
 export function readResults(path: string): Results {
-  return JSON.parse(readFileSync(path, 'utf8')) as Results;
+  return parseResultsText(readFileSync(path, 'utf8'), path);
 }
 
 /** The process group and any service of a run are gone: no process mentions the example server. */
@@ -172,7 +185,7 @@ export function syntheticResults(sha: string, opts: { createdAt?: string; cpuMs?
     variants: [{ name: 'head', commit: null }],
     rounds: trials.length,
     disturbedRounds: 0,
-    scenarios: [{ name: 'default', method: 'GET', path: '/api/compute', variants: { head: { trials } } }],
+    scenarios: [{ name: 'GET /api/compute', method: 'GET', path: '/api/compute', variants: { head: { trials } } }],
     history: [],
   };
 }

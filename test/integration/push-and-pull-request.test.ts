@@ -145,7 +145,7 @@ describe('a pull request', () => {
     expect(failing.outputs.regressions).toBe('1');
     expect(failing.code).toBe(1);
     expect(failing.stdout).toMatch(/^::error::GET \/api\/compute: CPU per request regressed by \+\d+/m);
-    expect(failing.stdout).toMatch(/^::error::perfgate: 1 regression/m);
+    expect(failing.stdout).toMatch(/^::error::perfgate: 1 regression fails this check; .* label perf-regression-accepted accepts it on purpose$/m);
     const [comment] = perfgateComments(pr);
     expect(comment?.body).toMatch(/### ❌ Fail — performance regressed/);
     expect(failing.leftoverProcesses).toBe(false);

@@ -51,12 +51,19 @@ describe('makePlan', () => {
     const plan = makePlan({ ...base, maxDurationMs: 60_000 });
     expect(plan.maxRounds).toBe(10);
     expect(plan.notes).toContain(
-      'the time budget allows 5 rounds but 10 are needed; measuring 10 rounds, which takes about 106s: raise max-duration or shorten duration',
+      'the time budget allows 5 but 10 rounds are needed; measuring 10 rounds, which takes about 106s: raise max-duration or shorten duration',
     );
   });
 });
 
+test('a max-rounds below what significance needs names max-rounds', () => {
+  const plan = makePlan({ scenarios: ['a'], variants: ['head'], trialMs: 1000, warmupMs: 0, trialOverheadMs: 0, minRounds: null, maxRounds: 3, maxDurationMs: 600_000, minRoundsForSignificance: 7 });
+  expect(plan.maxRounds).toBe(7);
+  expect(plan.notes).toEqual(['max-rounds is 3 but 7 rounds are needed; measuring 7 rounds, which takes about 7s: raise max-rounds']);
+});
+
 test('formatDuration', () => {
+  expect(formatDuration(300)).toBe('0.3s');
   expect(formatDuration(0)).toBe('0:00');
   expect(formatDuration(61_400)).toBe('1:01');
   expect(formatDuration(-5)).toBe('0:00');

@@ -1,0 +1,103 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import type { Analysis, MetricAnalysis } from '../../src/analyze/types.js';
+import { findFreePort } from '../../src/service/index.js';
+import { REPO_ROOT, runBuiltCli } from '../helpers/cli.js';
+import { processesMentioning } from '../helpers/processes.js';
+
+/**
+ * End to end from the CLI on the example service: the same service twice, interleaved
+ * (compare: variants), the head with a known injected change. Trials are short so the suite stays
+ * quick; thresholds are widened to match (cpu 5%, p50 10%) — what the default settings detect is measured by
+ * `npm run bench`, not here.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'perfgate-verdicts-'));
+const SERVER = join(REPO_ROOT, 'examples/service/server.mjs');
+
+afterAll(() => {
+  expect(processesMentioning(SERVER).filter((p) => p.cmdline.includes(dir))).toEqual([]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function abRun(name: string, opts: { headEnv: Record<string, string>; scenarios: string[]; extra?: string }): Promise<{ code: number | null; stdout: string; stderr: string; analysis: Analysis }> {
+  const port = await findFreePort();
+  const file = join(dir, `${name}.yml`);
+  writeFileSync(
+    file,
+    `suite: ${name}
+compare: variants
+start: node ${SERVER} --tag ${dir}
+port: ${port}
+ready-url: http://127.0.0.1:${port}/health
+variants:
+  head:
+    env: ${JSON.stringify(opts.headEnv)}
+scenarios:
+${opts.scenarios.map((s) => `  - { name: ${s}, path: /api/${s} }`).join('\n')}
+connections: 4
+warmup: 500ms
+duration: 500ms
+max-duration: 40s
+gate: [cpu, p50, error-rate]
+thresholds: { cpu: 5%, p50: 10% }
+${opts.extra ?? ''}`,
+  );
+  const json = join(dir, `${name}.json`);
+  const r = await runBuiltCli(['run', '--config', file, '--json', json, '--output', join(dir, `${name}-results.json`)], { cwd: dir });
+  let analysis: Analysis;
+  try {
+    analysis = JSON.parse(readFileSync(json, 'utf8')) as Analysis;
+  } catch {
+    throw new Error(`no analysis written (exit ${r.code}):\n${r.stderr}`);
+  }
+  return { ...r, analysis };
+}
+
+const metric = (a: Analysis, scenario: string, name: MetricAnalysis['metric']) =>
+  a.scenarios.find((s) => s.name === scenario)!.metrics.find((m) => m.metric === name)!;
+const regressedIn = (a: Analysis, scenario: string) =>
+  a.scenarios.find((s) => s.name === scenario)!.metrics.filter((m) => m.gated && m.status === 'regressed').map((m) => m.metric);
+
+describe('verdicts on the example service (CLI, interleaved A/B)', { timeout: 120_000 }, () => {
+  test('A/A passes', async () => {
+    const r = await abRun('aa', { headEnv: {}, scenarios: ['compute'] });
+    expect(r.analysis.verdict, r.stdout).toBe('pass');
+    expect(r.code).toBe(0);
+  });
+
+  test('20% more CPU work per request fails, naming the scenario', async () => {
+    const r = await abRun('cpu', { headEnv: { EXTRA_CPU_PERCENT: '20' }, scenarios: ['compute'] });
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.analysis.verdict).toBe('fail');
+    expect(metric(r.analysis, 'compute', 'cpuPerRequest').status).toBe('regressed');
+    expect(r.stdout).toMatch(/compute CPU per request regressed by \+\d/);
+  });
+
+  test('extra latency on one endpoint fails only that scenario', async () => {
+    const r = await abRun('latency', { headEnv: { EXTRA_LATENCY_MS: '3', LATENCY_PATH: '/api/items' }, scenarios: ['items', 'slow'] });
+    expect(r.code, r.stdout).toBe(1);
+    expect(regressedIn(r.analysis, 'items')).toContain('p50');
+    expect(metric(r.analysis, 'items', 'p50').change!).toBeGreaterThan(0.5);
+    expect(regressedIn(r.analysis, 'slow')).toEqual([]);
+  });
+
+  test('an injected error rate fails on the error rate', async () => {
+    const r = await abRun('errors', { headEnv: { ERROR_RATE: '0.05' }, scenarios: ['items'] });
+    expect(r.code, r.stdout).toBe(1);
+    const errors = metric(r.analysis, 'items', 'errorRate');
+    expect(errors.status).toBe('regressed');
+    expect(errors.head!).toBeCloseTo(0.05, 2);
+    expect(errors.change!).toBeCloseTo(0.05, 2);
+  });
+
+  test('a p99 budget below the real p99 fails, naming the budget', async () => {
+    const r = await abRun('budget', { headEnv: {}, scenarios: ['slow'], extra: 'budgets: { p99: 5ms }\n' });
+    expect(r.code, r.stdout).toBe(1);
+    const budget = r.analysis.scenarios[0]!.budgets.find((b) => b.metric === 'p99')!;
+    expect(budget).toMatchObject({ limit: 5, ok: false });
+    expect(budget.value!).toBeGreaterThan(10);
+    expect(r.stdout).toMatch(/slow p99 latency is [\d.]+ ms, outside its budget \(≤ 5 ms\)/);
+  });
+});
