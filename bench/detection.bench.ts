@@ -15,7 +15,7 @@
  *
  * Environment: PERFGATE_BENCH_POOL_ROUNDS (40), PERFGATE_BENCH_SIMS (1000),
  * PERFGATE_BENCH_REAL_RUNS (5), PERFGATE_BENCH_REUSE_POOL=1 (reuse bench/results/detection-pool.json),
- * PERFGATE_BENCH_SKIP_REAL=1.
+ * PERFGATE_BENCH_SKIP_REAL=1, PERFGATE_BENCH_EXTRA (perfgate.yml lines for the simulated runs).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -303,7 +303,9 @@ export async function main(): Promise<void> {
     measured[level] = ratios[Math.floor(ratios.length / 2)]! - 1;
   }
 
-  const config = configFor(3000);
+  // PERFGATE_BENCH_EXTRA: extra perfgate.yml lines (e.g. "thresholds: { cpu: 1% }") to try other
+  // settings against the same recorded pool.
+  const config = configFor(3000, process.env.PERFGATE_BENCH_EXTRA ?? '');
   const rows: { mode: string; level: number; measuredCpuChange: number; fail: number; pass: number; inconclusive: number; meanRounds: number }[] = [];
   for (const mode of ['base-ref', 'artifact'] as const) {
     for (const level of LEVELS) {

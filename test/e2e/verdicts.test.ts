@@ -72,7 +72,7 @@ describe('verdicts on the example service (CLI, interleaved A/B)', { timeout: 12
     expect(r.code, r.stdout).toBe(1);
     expect(r.analysis.verdict).toBe('fail');
     expect(metric(r.analysis, 'compute', 'cpuPerRequest').status).toBe('regressed');
-    expect(r.stdout).toMatch(/compute CPU per request regressed by \+\d/);
+    expect(r.stdout).toMatch(/compute CPU per request regressed by \+\d/i);
   });
 
   test('extra latency on one endpoint fails only that scenario', async () => {
@@ -98,6 +98,6 @@ describe('verdicts on the example service (CLI, interleaved A/B)', { timeout: 12
     const budget = r.analysis.scenarios[0]!.budgets.find((b) => b.metric === 'p99')!;
     expect(budget).toMatchObject({ limit: 5, ok: false });
     expect(budget.value!).toBeGreaterThan(10);
-    expect(r.stdout).toMatch(/slow p99 latency is [\d.]+ ms, outside its budget \(≤ 5 ms\)/);
+    expect(r.stdout).toMatch(/slow p99 latency is [\d.]+ ms, outside its budget \(≤ 5 ms\)/i);
   });
 });
