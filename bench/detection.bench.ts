@@ -107,14 +107,14 @@ async function recordPool(): Promise<Pool> {
   log(`calibration: ${(cpuMs * 1000).toFixed(1)} µs of CPU per request on ${SCENARIO_PATH}`);
   const extra: Record<string, number> = {};
   const variants: VariantTarget[] = [];
-  const config = configFor(1, `max-rounds: ${POOL_ROUNDS}\nmin-rounds: ${POOL_ROUNDS}\nmax-duration: 3h\n`);
+  const config = configFor(1, `max-rounds: ${POOL_ROUNDS}\nmin-rounds: ${POOL_ROUNDS}\nmax-duration: 3h\n${process.env.PERFGATE_BENCH_EXTRA ?? ''}\n`);
   const names = ['base', 'aa', 'l2', 'l5', 'l10'];
   for (const name of names) {
     const level = name === 'base' || name === 'aa' ? 0 : Number(name.slice(1));
     extra[name] = (cpuMs * 1000 * level) / 100;
     variants.push(variant(config, name, await findFreePort(), extra[name]! > 0 ? { EXTRA_CPU_US: extra[name]!.toFixed(2) } : {}));
   }
-  log(`recording ${POOL_ROUNDS} rounds of ${names.length} interleaved variants (about ${Math.round((POOL_ROUNDS * names.length * 5.3) / 60)} min)`);
+  log(`recording ${POOL_ROUNDS} rounds of ${names.length} interleaved variants of ${config.load.trialMs / 1000} s (about ${Math.round((POOL_ROUNDS * names.length * (config.load.trialMs + 300)) / 60_000)} min)`);
   let last = Date.now();
   const m = await measure({ config, variants, minRoundsForSignificance: POOL_ROUNDS }, realMeasureDeps((line) => {
     if (line.startsWith('round') && Date.now() - last < 60_000 && !line.includes('again')) return;
