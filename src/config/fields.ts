@@ -1,3 +1,5 @@
+import { isLoopbackHost } from '../load/loopback.js';
+
 /**
  * Parsers for the value kinds a config field can hold. Each accepts what YAML gives (numbers,
  * booleans) and what an action input gives (always a string), and on failure returns a message
@@ -154,9 +156,4 @@ export function loopbackUrl(value: unknown): Parsed<string> {
     return bad(`${show(value)} is not on this machine; perfgate only sends load to loopback (127.0.0.1, localhost or [::1])`);
   }
   return ok(url.toString());
-}
-
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }

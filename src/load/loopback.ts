@@ -28,8 +28,12 @@ export function assertLoopbackUrl(url: string): URL {
   return parsed;
 }
 
-/** hostname as the WHATWG URL parser gives it (lower case, IPv6 in brackets). */
-export function isLoopbackHost(hostname: string): boolean {
+/**
+ * The one loopback check of perfgate (config, readiness probes and load all use it): a hostname as
+ * the WHATWG URL parser gives it (IPv6 in brackets), or written by hand, in any case.
+ */
+export function isLoopbackHost(name: string): boolean {
+  const hostname = name.toLowerCase();
   if (hostname === 'localhost') return true;
   if (isIPv4(hostname)) return hostname.startsWith('127.');
   const bare = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;

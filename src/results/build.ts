@@ -1,3 +1,4 @@
+import { medianOf } from '../analyze/median.js';
 import type { Measurement } from '../measure/measure.js';
 import { VERSION } from '../version.js';
 import { MAX_HISTORY, SCHEMA_VERSION, type Environment, type GitInfo, type HistoryEntry, type Results } from './schema.js';
@@ -28,13 +29,6 @@ export function buildResults(meta: ResultsMeta, m: Pick<Measurement, 'scenarios'
   };
 }
 
-function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 /** The per-scenario medians of a run's head variant: what history keeps of an earlier run. */
 export function summarize(results: Results, variant = 'head'): HistoryEntry {
   const scenarios: HistoryEntry['scenarios'] = {};
@@ -42,7 +36,7 @@ export function summarize(results: Results, variant = 'head'): HistoryEntry {
     const trials = s.variants[variant]?.trials ?? [];
     const metrics: Record<string, number> = {};
     const put = (name: string, values: (number | null)[]) => {
-      const m = median(values.filter((v): v is number => v !== null && Number.isFinite(v)));
+      const m = medianOf(values.filter((v): v is number => v !== null && Number.isFinite(v)));
       if (m !== null) metrics[name] = m;
     };
     put('p50', trials.map((t) => t.latencyMs.p50));

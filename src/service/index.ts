@@ -9,6 +9,6 @@ export { computeInterference } from './interference.js';
 export type { SignalCleanupOptions } from './registry.js';
 export { installSignalCleanup, stopAllServices, liveServiceCount } from './registry.js';
 export { findFreePort, acceptsConnections } from './ports.js';
-export { isLoopbackHost } from './readiness.js';
+export { isLoopbackHost } from '../load/loopback.js';
 export type { TreeUsage, TreeUsageReader } from './treeUsage.js';
 export { defaultTreeUsageReader, procTreeUsage, pidusageTreeUsage } from './treeUsage.js';

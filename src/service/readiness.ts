@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { ServiceError } from '../errors.js';
+import { isLoopbackHost } from '../load/loopback.js';
 import { LogLineMatcher } from './logFile.js';
 import { serviceLabel } from './messages.js';
 import { acceptsConnections } from './ports.js';
@@ -18,12 +19,6 @@ export interface ReadinessPlan {
 }
 
 export const DEFAULT_READY_INTERVAL_MS = 100;
-
-/** perfgate sends requests to this machine only; these are the names that stay on it. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
 
 function validPort(port: number): boolean {
   return Number.isInteger(port) && port > 0 && port < 65536;

@@ -10,7 +10,8 @@ import { describeExit, serviceLabel } from '../../src/service/messages.js';
 import { parseProcStat, parseSystemCpu } from '../../src/service/procfs.js';
 import type { SystemCpu } from '../../src/service/procfs.js';
 import { serviceTreePids } from '../../src/service/processTree.js';
-import { isLoopbackHost, planReadiness, portsThatMustBeFree } from '../../src/service/readiness.js';
+import { isLoopbackHost } from '../../src/load/loopback.js';
+import { planReadiness, portsThatMustBeFree } from '../../src/service/readiness.js';
 import type { ServiceSpec } from '../../src/service/index.js';
 
 describe('/proc parsing', () => {

@@ -1,4 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
+import { crc32 } from '../../src/baseline/zip.js';
 
 // A minimal zip writer and reader for the fake GitHub server. The writer makes
 // 'stored' (uncompressed) entries, which every unzipper accepts; the reader also
@@ -13,22 +14,8 @@ const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 const STORED = 0;
 const DEFLATED = 8;
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 (IEEE 802.3), as zip requires for every entry. */
-export function crc32(data: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of data) crc = (CRC_TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
+// One CRC-32 for the project: the reader perfgate ships (checked against the standard check value).
+export { crc32 };
 
 /** Builds a zip archive with one stored entry per file, in the given order. */
 export function createZip(files: Record<string, Buffer | string>): Buffer {
