@@ -1,23 +1,14 @@
-import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { expect, it } from 'vitest';
+import type { FakeGitHub } from '../support/fake-github.js';
 import { fakeSha, pullRequestEvent, pushEvent } from '../support/run-action.js';
-import { BASELINE_ARTIFACT, MARKER, artifactLeaks, readResults, removeRunDirs, runGate, secretLeaks, useBundles } from './harness.js';
+import { BASELINE_ARTIFACT, MARKER, artifactLeaks, readResults, runGate, secretLeaks, useBundles, useFakeGitHub } from './harness.js';
 
 // Requests to GitHub fail: the run must say so clearly and decide as the design says, and the token
 // must not leak even when the runner asks for debug logs and the clients print their errors.
 
 const bundles = useBundles();
 let fake: FakeGitHub;
-
-beforeEach(async () => {
-  fake = await startFakeGitHub();
-});
-afterEach(async () => {
-  await fake.close();
-});
-afterAll(() => {
-  removeRunDirs();
-});
+useFakeGitHub((f) => (fake = f));
 
 const debug = { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' };
 const oneRound = { 'min-rounds': 1, 'max-rounds': 1 };

@@ -1,10 +1,9 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../support/fake-github.js';
 import { fakeSha, pullRequestEvent, workflowRunEvent } from '../support/run-action.js';
 import {
   MARKER,
   SUITE,
-  removeRunDirs,
   runGate,
   runReport,
   secretLeaks,
@@ -12,6 +11,7 @@ import {
   serverProcesses,
   syntheticResults,
   useBundles,
+  useFakeGitHub,
 } from './harness.js';
 
 // Pull requests from forks get a read-only token: commenting answers 403. The gate must still
@@ -20,16 +20,7 @@ import {
 
 const bundles = useBundles();
 let fake: FakeGitHub;
-
-beforeEach(async () => {
-  fake = await startFakeGitHub();
-});
-afterEach(async () => {
-  await fake.close();
-});
-afterAll(() => {
-  removeRunDirs();
-});
+useFakeGitHub((f) => (fake = f));
 
 const COMMENTS_PATH = /^\/repos\/octo-org\/service\/issues\/\d+\/comments$/;
 

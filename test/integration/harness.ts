@@ -2,8 +2,8 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll } from 'vitest';
-import type { FakeGitHub } from '../support/fake-github.js';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { REPO_ROOT, runAction, type ActionEvent, type RunActionResult } from '../support/run-action.js';
 import { findFreePort } from '../../src/service/index.js';
 import type { Results } from '../../src/results/schema.js';
@@ -276,4 +276,19 @@ export function artifactLeaks(fake: FakeGitHub, secret: string): string[] {
     for (const [name, data] of Object.entries(fake.artifactFiles(a.id))) if (data.includes(secret)) found.push(`${a.name}/${name}`);
   }
   return found;
+}
+
+/** A fresh fake GitHub for each test, closed after it; the run directories removed after the file. */
+export function useFakeGitHub(set: (fake: FakeGitHub) => void): void {
+  let fake: FakeGitHub;
+  beforeEach(async () => {
+    fake = await startFakeGitHub();
+    set(fake);
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+  afterAll(() => {
+    removeRunDirs();
+  });
 }

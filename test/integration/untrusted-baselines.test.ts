@@ -1,10 +1,9 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../support/fake-github.js';
 import { fakeSha, forkOf, pullRequestEvent } from '../support/run-action.js';
 import {
   BASELINE_ARTIFACT,
   MARKER,
-  removeRunDirs,
   runGate,
   secretLeaks,
   seedBaseline,
@@ -12,6 +11,7 @@ import {
   syntheticResults,
   useBundles,
   type SeedBaselineInput,
+  useFakeGitHub,
 } from './harness.js';
 
 // Artifacts that must never become the baseline: each test seeds one such artifact as the only
@@ -20,16 +20,7 @@ import {
 
 const bundles = useBundles();
 let fake: FakeGitHub;
-
-beforeEach(async () => {
-  fake = await startFakeGitHub();
-});
-afterEach(async () => {
-  await fake.close();
-});
-afterAll(() => {
-  removeRunDirs();
-});
+useFakeGitHub((f) => (fake = f));
 
 function downloadsOf(artifactId: number): number {
   return fake.requests.filter((r) => r.path.endsWith(`/actions/artifacts/${artifactId}/zip`)).length;

@@ -1,25 +1,14 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/errors.js';
-import { findFreePort, liveServiceCount, startService, stopAllServices } from '../../src/service/index.js';
+import { findFreePort, startService } from '../../src/service/index.js';
 import type { TestBox } from './helpers.js';
-import { eventually, isRunning, makeBox, processesWithMarker } from './helpers.js';
+import { eventually, isRunning, processesWithMarker, useServiceBox } from './helpers.js';
 
 let box: TestBox;
-beforeEach(() => {
-  box = makeBox();
-});
-afterEach(async () => {
-  try {
-    await stopAllServices();
-    expect(processesWithMarker(box.marker)).toEqual([]);
-    expect(liveServiceCount()).toBe(0);
-  } finally {
-    box.cleanup();
-  }
-});
+useServiceBox((b) => (box = b));
 
 async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
   const error = await promise.then(

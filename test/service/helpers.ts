@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, expect } from 'vitest';
 import type { ServiceSpec } from '../../src/service/index.js';
+import { liveServiceCount, stopAllServices } from '../../src/service/index.js';
 
 export const FIXTURES = resolve(import.meta.dirname, '../fixtures/servers');
 
@@ -111,4 +113,25 @@ export async function eventually(condition: () => boolean | Promise<boolean>, wh
     await sleep(25);
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * A fresh box per test, and after it: every service stopped, none of the box's processes alive, the
+ * registry empty. `set` receives each test's box.
+ */
+export function useServiceBox(set: (box: TestBox) => void): void {
+  let box: TestBox;
+  beforeEach(() => {
+    box = makeBox();
+    set(box);
+  });
+  afterEach(async () => {
+    try {
+      await stopAllServices();
+      expect(processesWithMarker(box.marker)).toEqual([]);
+      expect(liveServiceCount()).toBe(0);
+    } finally {
+      box.cleanup();
+    }
+  });
 }

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/service/index.js';
-import { findFreePort, liveServiceCount, procTreeUsage, startService, stopAllServices } from '../../src/service/index.js';
+import { findFreePort, liveServiceCount, procTreeUsage, startService } from '../../src/service/index.js';
 import type { TestBox } from './helpers.js';
-import { isRunning, makeBox, processesWithMarker } from './helpers.js';
+import { isRunning, useServiceBox } from './helpers.js';
 
 function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -18,18 +18,7 @@ function httpGet(port: number, path: string): Promise<{ status: number; body: st
 }
 
 let box: TestBox;
-beforeEach(() => {
-  box = makeBox();
-});
-afterEach(async () => {
-  try {
-    await stopAllServices();
-    expect(processesWithMarker(box.marker)).toEqual([]);
-    expect(liveServiceCount()).toBe(0);
-  } finally {
-    box.cleanup();
-  }
-});
+useServiceBox((b) => (box = b));
 
 /** Stops the service and checks, by PID, that it and every descendant seen while it ran are gone. */
 async function stopAndCheck(service: RunningService): Promise<void> {

@@ -1,23 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/errors.js';
 import { liveServiceCount, procTreeUsage, startService, stopAllServices } from '../../src/service/index.js';
 import type { TestBox } from './helpers.js';
-import { isRunning, makeBox, pidsInLog, processesWithMarker } from './helpers.js';
+import { isRunning, pidsInLog, processesWithMarker, useServiceBox } from './helpers.js';
 
 let box: TestBox;
-beforeEach(() => {
-  box = makeBox();
-});
-afterEach(async () => {
-  try {
-    await stopAllServices();
-    expect(processesWithMarker(box.marker)).toEqual([]);
-    expect(liveServiceCount()).toBe(0);
-  } finally {
-    box.cleanup();
-  }
-});
+useServiceBox((b) => (box = b));
 
 const READY_WHEN_BOTH_IGNORE_SIGTERM = { logPattern: '^grandchild pid \\d+ ignores SIGTERM', timeoutMs: 10_000 };
 

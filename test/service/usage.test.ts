@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { get } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/service/index.js';
 import {
   findFreePort,
@@ -8,23 +8,12 @@ import {
   procTreeUsage,
   startService,
   startUsageSampler,
-  stopAllServices,
 } from '../../src/service/index.js';
 import type { TestBox } from './helpers.js';
-import { eventually, isRunning, makeBox, MARKER_VAR, processesWithMarker } from './helpers.js';
+import { eventually, isRunning, MARKER_VAR, useServiceBox } from './helpers.js';
 
 let box: TestBox;
-beforeEach(() => {
-  box = makeBox();
-});
-afterEach(async () => {
-  try {
-    await stopAllServices();
-    expect(processesWithMarker(box.marker)).toEqual([]);
-  } finally {
-    box.cleanup();
-  }
-});
+useServiceBox((b) => (box = b));
 
 function getText(port: number, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
