@@ -67,7 +67,9 @@ afterEach(() => {
 
 describe('perfgate run --compare base-ref', { timeout: 180_000 }, () => {
   test('a head that adds 15% CPU work to one endpoint fails, naming that endpoint', async () => {
-    const { dir } = await makeRepo();
+    // Gated on CPU alone, so the run ends only once CPU per request is decided (a p50 fail would
+    // otherwise stop it first), with 1 s trials against the rare disturbed round.
+    const { dir } = await makeRepo({ gate: 'cpu', duration: '1s' });
     commitHead(dir, (s) => s.replace("'/api/compute': 400", "'/api/compute': 460"));
     const r = await runBuiltCli(['run', '--compare', 'base-ref', '--base-ref', 'HEAD~1', '--config', 'perfgate.yml', '--json', 'analysis.json'], { cwd: dir });
     expect(r.stderr).toMatch(/building base commit [0-9a-f]{7}: node build.mjs/);
