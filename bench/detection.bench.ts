@@ -26,14 +26,15 @@ import type { Analysis } from '../src/analyze/types.js';
 import type { Config, Scenario } from '../src/config/config.js';
 import { loadConfig } from '../src/config/load.js';
 import { realMeasureDeps } from '../src/measure/deps.js';
-import { measure, type VariantTarget } from '../src/measure/measure.js';
+import { loadTrial, measure, measureTogether, type VariantTarget } from '../src/measure/measure.js';
 import { makePlan } from '../src/plan/plan.js';
 import { analyzeOptions } from '../src/pipeline.js';
 import { buildResults, summarize } from '../src/results/build.js';
 import { environmentFingerprint } from '../src/results/environment.js';
 import type { Results, TrialResult } from '../src/results/schema.js';
-import { findFreePort } from '../src/service/index.js';
+import { findFreePort, type RunningService } from '../src/service/index.js';
 import { createRng, normalSample } from '../src/stats/index.js';
+import { medianOf, robustSd } from '../src/analyze/median.js';
 
 const LEVELS = [0, 2, 5, 10] as const;
 const POOL_ROUNDS = num('PERFGATE_BENCH_POOL_ROUNDS', 40);
@@ -90,9 +91,15 @@ interface Pool {
   cpuMsPerRequest: number;
   extraCpuUs: Record<string, number>;
   rounds: number;
-  /** Trials by variant name: base, aa, l2, l5, l10; index = round. */
-  trials: Record<string, TrialResult[]>;
+  /**
+   * Per level ("0" is the identical copy), the pairs a paired run would record, index = round:
+   * `simultaneous`, base and head loaded at the same time; `alternating`, one after the other.
+   * The alternating trials, each taken alone, are also the solo trials artifact mode draws from.
+   */
+  pairs: Record<'simultaneous' | 'alternating', Record<string, { base: TrialResult[]; head: TrialResult[] }>>;
 }
+
+const HEADS: Record<string, string> = { '0': 'aa', '2': 'l2', '5': 'l5', '10': 'l10' };
 
 async function calibrate(): Promise<number> {
   const port = await findFreePort();
@@ -102,39 +109,61 @@ async function calibrate(): Promise<number> {
   return values[1]!;
 }
 
+/**
+ * Records the pool: five services (base, an identical copy, +2%, +5%, +10% CPU), warmed up once,
+ * then rounds in which every head is paired with base both ways, simultaneous and alternating,
+ * the order of the pairs reversed every other round. Both pairings then see the same machine.
+ */
 async function recordPool(): Promise<Pool> {
   const cpuMs = await calibrate();
   log(`calibration: ${(cpuMs * 1000).toFixed(1)} µs of CPU per request on ${SCENARIO_PATH}`);
+  const config = configFor(1, process.env.PERFGATE_BENCH_EXTRA ?? '');
+  const deps = realMeasureDeps(log);
+  const ctx = { config, deps };
+  const scenario = config.scenarios[0]!;
   const extra: Record<string, number> = {};
-  const variants: VariantTarget[] = [];
-  const config = configFor(1, `max-rounds: ${POOL_ROUNDS}\nmin-rounds: ${POOL_ROUNDS}\nmax-duration: 3h\n${process.env.PERFGATE_BENCH_EXTRA ?? ''}\n`);
-  const names = ['base', 'aa', 'l2', 'l5', 'l10'];
-  for (const name of names) {
-    const level = name === 'base' || name === 'aa' ? 0 : Number(name.slice(1));
-    extra[name] = (cpuMs * 1000 * level) / 100;
-    variants.push(variant(config, name, await findFreePort(), extra[name]! > 0 ? { EXTRA_CPU_US: extra[name]!.toFixed(2) } : {}));
+  const targets = new Map<string, VariantTarget>();
+  const running = new Map<string, RunningService>();
+  const pairs: Pool['pairs'] = { simultaneous: {}, alternating: {} };
+  for (const level of Object.keys(HEADS)) {
+    pairs.simultaneous[level] = { base: [], head: [] };
+    pairs.alternating[level] = { base: [], head: [] };
   }
-  log(`recording ${POOL_ROUNDS} rounds of ${names.length} interleaved variants of ${config.load.trialMs / 1000} s (about ${Math.round((POOL_ROUNDS * names.length * (config.load.trialMs + 300)) / 60_000)} min)`);
-  let last = Date.now();
-  const m = await measure({ config, variants, minRoundsForSignificance: POOL_ROUNDS }, realMeasureDeps((line) => {
-    if (line.startsWith('round') && Date.now() - last < 60_000 && !line.includes('again')) return;
-    last = Date.now();
-    log(line);
-  }));
-  const s = m.scenarios[0]!;
+  const slots = Object.keys(HEADS).length * 3;
+  log(`recording ${POOL_ROUNDS} rounds of ${slots} trials of ${config.load.trialMs / 1000} s (about ${Math.round((POOL_ROUNDS * slots * (config.load.trialMs + 300)) / 60_000)} min)`);
+  try {
+    for (const name of ['base', ...Object.values(HEADS)]) {
+      const level = name === 'base' || name === 'aa' ? 0 : Number(name.slice(1));
+      extra[name] = (cpuMs * 1000 * level) / 100;
+      const t = variant(config, name, await findFreePort(), extra[name]! > 0 ? { EXTRA_CPU_US: extra[name]!.toFixed(2) } : {});
+      targets.set(name, t);
+      running.set(name, await deps.startService(t.service!));
+      await loadTrial(ctx, t, scenario, config.load.warmupMs);
+    }
+    const member = (name: string) => ({ variant: targets.get(name)!, scenario, service: running.get(name) });
+    const started = Date.now();
+    for (let round = 0; round < POOL_ROUNDS; round++) {
+      const levels = round % 2 === 0 ? Object.keys(HEADS) : Object.keys(HEADS).reverse();
+      for (const level of levels) {
+        const head = HEADS[level]!;
+        const [b, h] = round % 2 === 0 ? ['base', head] : [head, 'base'];
+        const together = await measureTogether(ctx, [member(b), member(h)]);
+        const byName = { [b]: together[0]!, [h]: together[1]! };
+        pairs.simultaneous[level]!.base.push({ ...byName.base!, round, order: 0 });
+        pairs.simultaneous[level]!.head.push({ ...byName[head]!, round, order: 1 });
+        const first = (await measureTogether(ctx, [member(b)]))[0]!;
+        const second = (await measureTogether(ctx, [member(h)]))[0]!;
+        const alone = { [b]: first, [h]: second };
+        pairs.alternating[level]!.base.push({ ...alone.base!, round, order: 0 });
+        pairs.alternating[level]!.head.push({ ...alone[head]!, round, order: 1 });
+      }
+      if ((round + 1) % 5 === 0) log(`pool round ${round + 1}/${POOL_ROUNDS} after ${Math.round((Date.now() - started) / 1000)} s`);
+    }
+  } finally {
+    await Promise.allSettled([...running.values()].map((s) => s.stop()));
+  }
   const env = environmentFingerprint();
-  const lastPerRound = (trials: TrialResult[]) => {
-    const byRound = new Map<number, TrialResult>();
-    for (const t of trials) byRound.set(t.round, t);
-    return [...byRound.keys()].sort((a, b) => a - b).map((r) => byRound.get(r)!);
-  };
-  return {
-    machine: { cpuModel: env.cpuModel, cores: env.cores },
-    cpuMsPerRequest: cpuMs,
-    extraCpuUs: extra,
-    rounds: m.rounds,
-    trials: Object.fromEntries(names.map((n) => [n, lastPerRound(s.variants[n]!.trials)])),
-  };
+  return { machine: { cpuModel: env.cpuModel, cores: env.cores }, cpuMsPerRequest: cpuMs, extraCpuUs: extra, rounds: POOL_ROUNDS, pairs };
 }
 
 /** Scales the time-like values of a trial by f (a slower run: latency and CPU ×f, throughput ÷f). */
@@ -172,9 +201,14 @@ interface SimOutcome {
   pass: number;
   inconclusive: number;
   meanRounds: number;
+  /** How often each gated metric was the one that regressed (or a budget broke), over all runs. */
+  failedBy: Record<string, number>;
 }
 
-function simulate(pool: Pool, level: string, mode: 'base-ref' | 'artifact', seed: number, config: Config): SimOutcome {
+type Mode = 'base-ref' | 'artifact';
+type Pairing = 'simultaneous' | 'alternating';
+
+function simulate(pool: Pool, level: string, mode: Mode, pairing: Pairing, seed: number, config: Config): SimOutcome {
   const rng = createRng(seed);
   const options = analyzeOptions(config);
   const gatedCount = config.analysis.gated.length * config.scenarios.length;
@@ -187,13 +221,17 @@ function simulate(pool: Pool, level: string, mode: 'base-ref' | 'artifact', seed
     maxRounds: config.rounds.max,
     maxDurationMs: config.rounds.maxDurationMs,
     minRoundsForSignificance: mode === 'base-ref' ? minRoundsPaired(config.analysis.alpha, gatedCount) : minRoundsIndependent(config.analysis.alpha, gatedCount),
+    simultaneous: mode === 'base-ref' && pairing === 'simultaneous',
   });
-  const base = pool.trials.base!;
-  const head = level === '0' ? pool.trials.aa! : pool.trials[`l${level}`]!;
+  // base-ref: the recorded pairs of this pairing. artifact: trials taken alone (the alternating
+  // ones), the baseline from base's, the head from this level's.
+  const recorded = pool.pairs[mode === 'base-ref' ? pairing : 'alternating'][level]!;
+  const base = recorded.base;
+  const head = recorded.head;
   const n = Math.min(base.length, head.length);
   const draw = () => Math.floor(rng() * n);
   const factor = () => Math.exp(BETWEEN_RUN_SD * normalSample(rng));
-  const out: SimOutcome = { fail: 0, pass: 0, inconclusive: 0, meanRounds: 0 };
+  const out: SimOutcome = { fail: 0, pass: 0, inconclusive: 0, meanRounds: 0, failedBy: {} };
 
   for (let sim = 0; sim < SIMS; sim++) {
     let analysis: Analysis | null = null;
@@ -233,7 +271,12 @@ function simulate(pool: Pool, level: string, mode: 'base-ref' | 'artifact', seed
       }
     }
     const verdict = analysis!.verdict;
-    if (verdict === 'fail') out.fail++;
+    if (verdict === 'fail') {
+      out.fail++;
+      for (const m of analysis!.scenarios.flatMap((sc) => sc.metrics)) {
+        if (m.status === 'regressed' && m.gated) out.failedBy[m.metric] = (out.failedBy[m.metric] ?? 0) + 1;
+      }
+    }
     else if (verdict === 'pass') out.pass++;
     else out.inconclusive++;
     out.meanRounds += rounds / SIMS;
@@ -295,37 +338,51 @@ export async function main(): Promise<void> {
     writeFileSync(POOL_FILE, JSON.stringify(pool));
   }
 
-  // What each level really changed, measured: median of per-round CPU ratios head/base.
-  const measured: Record<string, number> = {};
-  for (const level of LEVELS) {
-    const head = level === 0 ? pool.trials.aa! : pool.trials[`l${level}`]!;
-    const ratios = head.map((t, i) => t.cpuMsPerRequest! / pool.trials.base![i]!.cpuMsPerRequest!).sort((a, b) => a - b);
-    measured[level] = ratios[Math.floor(ratios.length / 2)]! - 1;
+  // What each level really changed, measured: median of per-round CPU ratios head/base; and the
+  // spread of those ratios in the identical pair (robust sd of log ratios), per pairing.
+  const measured: Record<string, Record<string, number>> = { simultaneous: {}, alternating: {} };
+  const spread: Record<string, Record<string, number>> = { simultaneous: {}, alternating: {} };
+  const metricsOf: Record<string, (t: TrialResult) => number> = { cpu: (t) => t.cpuMsPerRequest!, p50: (t) => t.latencyMs.p50, p99: (t) => t.latencyMs.p99, throughput: (t) => t.throughput };
+  for (const pairing of ['simultaneous', 'alternating'] as const) {
+    for (const level of LEVELS) {
+      const { base, head } = pool.pairs[pairing][String(level)]!;
+      measured[pairing]![level] = Math.exp(medianOf(head.map((t, i) => Math.log(t.cpuMsPerRequest! / base[i]!.cpuMsPerRequest!)))!) - 1;
+    }
+    const { base, head } = pool.pairs[pairing]['0']!;
+    for (const [name, value] of Object.entries(metricsOf)) spread[pairing]![name] = robustSd(head.map((t, i) => Math.log(value(t) / value(base[i]!))))!;
+    log(`${pairing}: paired spread of the identical copy (robust sd of log ratios): ${Object.entries(spread[pairing]!).map(([k, v]) => `${k} ${pct(v)}`).join(', ')}`);
   }
 
   // PERFGATE_BENCH_EXTRA: extra perfgate.yml lines (e.g. "thresholds: { cpu: 1% }") to try other
   // settings against the same recorded pool.
   const config = configFor(3000, process.env.PERFGATE_BENCH_EXTRA ?? '');
-  const rows: { mode: string; level: number; measuredCpuChange: number; fail: number; pass: number; inconclusive: number; meanRounds: number }[] = [];
-  for (const mode of ['base-ref', 'artifact'] as const) {
+  const rows: { mode: string; level: number; measuredCpuChange: number; fail: number; pass: number; inconclusive: number; meanRounds: number; failedBy: Record<string, number> }[] = [];
+  const other: Pairing = config.load.pairing === 'simultaneous' ? 'alternating' : 'simultaneous';
+  const cells: { mode: Mode; pairing: Pairing; label: string }[] = [
+    { mode: 'base-ref', pairing: config.load.pairing, label: `base-ref (${config.load.pairing})` },
+    { mode: 'base-ref', pairing: other, label: `base-ref (${other})` },
+    { mode: 'artifact', pairing: 'alternating', label: 'artifact' },
+  ];
+  for (const { mode, pairing, label } of cells) {
     for (const level of LEVELS) {
-      const o = simulate(pool, String(level), mode, 1000 + level, config);
-      rows.push({ mode, level, measuredCpuChange: measured[level]!, fail: o.fail / SIMS, pass: o.pass / SIMS, inconclusive: o.inconclusive / SIMS, meanRounds: o.meanRounds });
-      log(`${mode} +${level}%: fail ${pct(o.fail / SIMS)}, pass ${pct(o.pass / SIMS)}, inconclusive ${pct(o.inconclusive / SIMS)}, ${o.meanRounds.toFixed(1)} rounds`);
+      const o = simulate(pool, String(level), mode, pairing, 1000 + level, config);
+      rows.push({ mode: label, level, measuredCpuChange: measured[mode === 'base-ref' ? pairing : 'alternating']![level]!, fail: o.fail / SIMS, pass: o.pass / SIMS, inconclusive: o.inconclusive / SIMS, meanRounds: o.meanRounds, failedBy: o.failedBy });
+      log(`${label} +${level}%: fail ${pct(o.fail / SIMS)}, pass ${pct(o.pass / SIMS)}, inconclusive ${pct(o.inconclusive / SIMS)}, ${o.meanRounds.toFixed(1)} rounds; regressed: ${JSON.stringify(o.failedBy)}`);
     }
   }
 
   const real = process.env.PERFGATE_BENCH_SKIP_REAL === '1' ? null : { zero: realRuns(pool, 0, REAL_RUNS), five: realRuns(pool, 5, REAL_RUNS) };
 
   const goals = [
-    { what: 'base-ref false fail at 0%', value: rows.find((r) => r.mode === 'base-ref' && r.level === 0)!.fail, goal: '≤ 1%', met: (v: number) => v <= 0.01 },
+    { what: 'base-ref false fail at 0%', value: rows.find((r) => r.mode === cells[0]!.label && r.level === 0)!.fail, goal: '≤ 1%', met: (v: number) => v <= 0.01 },
     { what: 'artifact false fail at 0%', value: rows.find((r) => r.mode === 'artifact' && r.level === 0)!.fail, goal: '≤ 1%', met: (v: number) => v <= 0.01 },
-    { what: 'base-ref detection at 5%', value: rows.find((r) => r.mode === 'base-ref' && r.level === 5)!.fail, goal: '≥ 95%', met: (v: number) => v >= 0.95 },
-    { what: 'base-ref detection at 2%', value: rows.find((r) => r.mode === 'base-ref' && r.level === 2)!.fail, goal: '≥ 80%', met: (v: number) => v >= 0.8 },
+    { what: 'base-ref detection at 5%', value: rows.find((r) => r.mode === cells[0]!.label && r.level === 5)!.fail, goal: '≥ 95%', met: (v: number) => v >= 0.95 },
+    { what: 'base-ref detection at 2%', value: rows.find((r) => r.mode === cells[0]!.label && r.level === 2)!.fail, goal: '≥ 80%', met: (v: number) => v >= 0.8 },
   ];
   const report = {
     machine: { ...pool.machine, node: process.version, load: os.loadavg() },
-    settings: { trialMs: config.load.trialMs, warmupMs: config.load.warmupMs, connections: config.load.connections, maxDurationMs: config.rounds.maxDurationMs, alpha: config.analysis.alpha, thresholds: config.analysis.thresholds, gated: config.analysis.gated, betweenRunSd: BETWEEN_RUN_SD, sims: SIMS, poolRounds: pool.rounds },
+    settings: { trialMs: config.load.trialMs, warmupMs: config.load.warmupMs, connections: config.load.connections, maxDurationMs: config.rounds.maxDurationMs, alpha: config.analysis.alpha, thresholds: config.analysis.thresholds, gated: config.analysis.gated, pairing: config.load.pairing, maxRounds: config.rounds.max, betweenRunSd: BETWEEN_RUN_SD, sims: SIMS, poolRounds: pool.rounds },
+    pairedSpreadOfIdenticalCopy: spread,
     cpuMsPerRequest: pool.cpuMsPerRequest,
     rows,
     real,
@@ -335,6 +392,8 @@ export async function main(): Promise<void> {
 
   const lines = [
     `Detection on ${pool.machine.cpuModel} (${pool.machine.cores} cores), example service ${SCENARIO_PATH}, ${(pool.cpuMsPerRequest * 1000).toFixed(0)} µs CPU/request, default settings, ${SIMS} simulated runs per cell from ${pool.rounds} recorded rounds:`,
+    '',
+    `Paired spread of the identical copy (robust sd of per-round log ratios): ${(['simultaneous', 'alternating'] as const).map((p) => `${p}: ${Object.entries(spread[p]!).map(([k, v]) => `${k} ${pct(v)}`).join(', ')}`).join('; ')}.`,
     '',
     '| mode | injected CPU | measured CPU change | fail | pass | inconclusive | rounds (mean) |',
     '|---|--:|--:|--:|--:|--:|--:|',

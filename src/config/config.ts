@@ -1,5 +1,5 @@
 import type { BudgetMetric, MetricName } from '../analyze/types.js';
-import type { COMPARE_MODES, HTTP_METHODS, PROFILES, RUN_MODES } from './schema.js';
+import type { COMPARE_MODES, HTTP_METHODS, PAIRINGS, PROFILES, RUN_MODES } from './schema.js';
 
 /** The validated, defaulted configuration every later stage reads. Times are milliseconds. */
 export interface Config {
@@ -49,6 +49,8 @@ export interface Scenario {
 
 export interface LoadConfig {
   profile: (typeof PROFILES)[number];
+  /** Paired modes: base and head trials of a round at the same time, or one after the other. */
+  pairing: (typeof PAIRINGS)[number];
   connections: number;
   rate: number | null;
   warmupMs: number;

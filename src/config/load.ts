@@ -224,6 +224,7 @@ function resolve(raw: RawConfig, problems: string[], purpose: 'measure' | 'analy
     load: {
       profile,
       connections: raw.connections ?? DEFAULTS.connections,
+      pairing: raw.pairing ?? DEFAULTS.pairing,
       rate: raw.rate ?? null,
       warmupMs: raw.warmup ?? DEFAULTS.warmupMs,
       trialMs: raw.duration ?? DEFAULTS.trialMs,

@@ -23,6 +23,8 @@ function field<T>(parse: (v: unknown) => f.Parsed<T>) {
 export const COMPARE_MODES = ['artifact', 'base-ref', 'variants', 'none'] as const;
 export const RUN_MODES = ['gate', 'report'] as const;
 export const PROFILES = ['closed', 'rate'] as const;
+/** How the two trials of a paired round are taken: at the same time, or one after the other. */
+export const PAIRINGS = ['simultaneous', 'alternating'] as const;
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
 /** Config names of the compared metrics and the analysis' names for them. */
@@ -193,6 +195,7 @@ export const configSchema = z
     // Load and time budget.
     profile: field((v) => f.oneOf(v, PROFILES, (w) => didYouMean(w, PROFILES))).optional(),
     connections: field((v) => f.integer(v, 1, 1000)).optional(),
+    pairing: field((v) => f.oneOf(v, PAIRINGS, (w) => didYouMean(w, PAIRINGS))).optional(),
     rate: field((v) => f.positiveNumber(v, 'requests per second')).optional(),
     warmup: field((v) => f.duration(v, 's')).optional(),
     duration: field((v) => f.duration(v, 's')).optional(),
@@ -240,6 +243,11 @@ export const DEFAULTS = {
   method: 'GET' as (typeof HTTP_METHODS)[number],
   expectStatus: '2xx',
   profile: 'closed' as (typeof PROFILES)[number],
+  // Simultaneous: the host's speed wanders from second to second (other tenants' use of the shared
+  // caches and memory, invisible in /proc/stat), so two trials taken one after the other differ by
+  // about 9% in CPU per request even when the code is the same; taken at the same time they differ
+  // by about 4% (npm run bench -- detection, docs/measurement.md).
+  pairing: 'simultaneous' as (typeof PAIRINGS)[number],
   connections: 16,
   warmupMs: 3_000,
   // 2 s rather than 5 s: measured on this kind of runner (npm run bench -- detection), the same

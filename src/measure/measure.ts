@@ -2,7 +2,7 @@ import type { Config, Scenario } from '../config/config.js';
 import { LoadError } from '../errors.js';
 import type { LoadOutcome, LoadProfile } from '../load/index.js';
 import type { RunningService, ServiceSpec } from '../service/index.js';
-import { formatDuration, makePlan, roundOrder, type Plan } from '../plan/plan.js';
+import { formatDuration, makePlan, roundGroups, type Plan, type TrialSlot } from '../plan/plan.js';
 import type { ScenarioResult, TrialResult } from '../results/schema.js';
 
 /** One side of the comparison: its service (or none, when it already runs) and where to send load. */
@@ -33,6 +33,8 @@ export interface UsageWindow {
   cpuMs: number;
   peakRssBytes: number;
   interference: { otherCpu: number; steal: number } | null;
+  /** All cores' time during the window, to take services measured at the same time out of otherCpu. */
+  machineMs?: number | null;
 }
 
 export interface MeasureInput {
@@ -64,6 +66,7 @@ export const MAX_REPEATED_ROUNDS = 3;
 export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<Measurement> {
   const { config, variants } = input;
   const scenarioNames = config.scenarios.map((s) => s.name);
+  const simultaneous = config.load.pairing === 'simultaneous' && variants.length > 1;
   const plan = makePlan({
     scenarios: scenarioNames,
     variants: variants.map((v) => v.name),
@@ -73,14 +76,10 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
     maxRounds: config.rounds.max,
     maxDurationMs: config.rounds.maxDurationMs,
     minRoundsForSignificance: input.minRoundsForSignificance,
+    simultaneous,
   });
   for (const note of plan.notes) deps.log(`note: ${note}`);
 
-  const profile: LoadProfile =
-    config.load.profile === 'rate'
-      ? { kind: 'rate', rate: config.load.rate!, connections: config.load.connections }
-      : { kind: 'closed', connections: config.load.connections };
-  const expected = new Map(config.scenarios.map((s) => [s.name, deps.parseStatusSpec(s.expectStatus)]));
   const results: ScenarioResult[] = config.scenarios.map((s) => ({
     name: s.name,
     method: s.method,
@@ -101,11 +100,15 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
       running.set(v.name, await deps.startService(v.service));
     }
 
-    const loadOnce = (variant: VariantTarget, scenario: Scenario, durationMs: number) =>
-      deps.runLoad(
-        { url: variant.urlFor(scenario), method: scenario.method, headers: scenario.headers, body: scenario.body, isExpectedStatus: expected.get(scenario.name)! },
-        profile,
-        { durationMs, timeoutMs: config.load.requestTimeoutMs, signal: input.signal },
+    const ctx: TrialContext = { config, deps, signal: input.signal };
+    const loadOnce = (variant: VariantTarget, scenario: Scenario, durationMs: number) => loadTrial(ctx, variant, scenario, durationMs);
+    const runGroup = (group: TrialSlot[]) =>
+      measureTogether(
+        ctx,
+        group.map((slot) => {
+          const variant = variants.find((v) => v.name === slot.variant)!;
+          return { variant, scenario: config.scenarios[scenarioNames.indexOf(slot.scenario)]!, service: running.get(variant.name) };
+        }),
       );
 
     // Warm up each variant once per service start: JIT, caches and connection pools settle
@@ -130,38 +133,10 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
     for (let round = 0; round < plan.maxRounds; round++) {
       if (input.signal?.aborted) throw new LoadError('measuring was cancelled');
       const roundTrials: { scenario: number; variant: string; trial: TrialResult }[] = [];
-      for (const slot of roundOrder(round, scenarioNames, variants.map((v) => v.name))) {
-        const si = scenarioNames.indexOf(slot.scenario);
-        const scenario = config.scenarios[si]!;
-        const variant = variants.find((v) => v.name === slot.variant)!;
-        const service = running.get(variant.name);
-        const sampler = service ? deps.sampleUsage(service) : null;
-        await sampler?.ready;
-        const startedAt = new Date(deps.now()).toISOString();
-        const outcome = await loadOnce(variant, scenario, config.load.trialMs);
-        const usage = sampler ? await sampler.stop() : null;
-        service?.checkAlive();
-        roundTrials.push({
-          scenario: si,
-          variant: variant.name,
-          trial: {
-            round,
-            order: order++,
-            startedAt,
-            durationMs: outcome.durationMs,
-            requests: outcome.requests,
-            errors: outcome.errors,
-            statusCounts: outcome.statusCounts,
-            errorCounts: outcome.errorCounts,
-            throughput: outcome.throughput,
-            latencyMs: outcome.latencyMs,
-            histogram: outcome.histogram,
-            cpuMsPerRequest: usage && outcome.successes > 0 ? usage.cpuMs / outcome.successes : null,
-            peakRssBytes: usage ? usage.peakRssBytes : null,
-            targetRate: outcome.targetRate,
-            overloaded: outcome.overloaded,
-            interference: usage?.interference ?? null,
-          },
+      for (const group of roundGroups(round, scenarioNames, variants.map((v) => v.name), simultaneous)) {
+        const trials = await runGroup(group);
+        trials.forEach((trial, i) => {
+          roundTrials.push({ scenario: scenarioNames.indexOf(group[i]!.scenario), variant: group[i]!.variant, trial: { ...trial, round, order: order++ } });
         });
       }
 
@@ -196,6 +171,83 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
     await Promise.allSettled([...running.values()].map((s) => s.stop()));
   }
   return { scenarios: results, rounds, disturbedRounds, plan, stoppedEarly };
+}
+
+/** What a trial needs besides its variant and scenario. */
+export interface TrialContext {
+  config: Config;
+  deps: MeasureDeps;
+  signal?: AbortSignal;
+}
+
+/** A variant's scenario as one member of a group of trials; service is absent when it already runs. */
+export interface TrialMember {
+  variant: VariantTarget;
+  scenario: Scenario;
+  service: RunningService | undefined;
+}
+
+/** One load run of the configured profile (a trial, or a warmup whose outcome is thrown away). */
+export function loadTrial(ctx: TrialContext, variant: VariantTarget, scenario: Scenario, durationMs: number): Promise<LoadOutcome> {
+  const { config, deps } = ctx;
+  const profile: LoadProfile =
+    config.load.profile === 'rate'
+      ? { kind: 'rate', rate: config.load.rate!, connections: config.load.connections }
+      : { kind: 'closed', connections: config.load.connections };
+  return deps.runLoad(
+    { url: variant.urlFor(scenario), method: scenario.method, headers: scenario.headers, body: scenario.body, isExpectedStatus: deps.parseStatusSpec(scenario.expectStatus) },
+    profile,
+    { durationMs, timeoutMs: config.load.requestTimeoutMs, signal: ctx.signal },
+  );
+}
+
+/**
+ * One group of trials, all at the same time (a single trial when pairing is alternating): every
+ * sampler takes its starting point before any load starts, and stops after all loads ended.
+ */
+export async function measureTogether(ctx: TrialContext, members: TrialMember[]): Promise<Omit<TrialResult, 'round' | 'order'>[]> {
+  const { config, deps } = ctx;
+  const samplers = members.map((m) => (m.service ? deps.sampleUsage(m.service) : null));
+  await Promise.all(samplers.map((s) => s?.ready));
+  const startedAt = new Date(deps.now()).toISOString();
+  // Settle every load before failing on one, so no load outlives its group.
+  const settled = await Promise.allSettled(members.map((m) => loadTrial(ctx, m.variant, m.scenario, config.load.trialMs)));
+  const usages = await Promise.all(samplers.map((s) => (s ? s.stop() : null)));
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  for (const m of members) m.service?.checkAlive();
+  return settled.map((r, i) => {
+    const outcome = (r as PromiseFulfilledResult<LoadOutcome>).value;
+    const usage = usages[i] ?? null;
+    return {
+      startedAt,
+      durationMs: outcome.durationMs,
+      requests: outcome.requests,
+      errors: outcome.errors,
+      statusCounts: outcome.statusCounts,
+      errorCounts: outcome.errorCounts,
+      throughput: outcome.throughput,
+      latencyMs: outcome.latencyMs,
+      histogram: outcome.histogram,
+      cpuMsPerRequest: usage && outcome.successes > 0 ? usage.cpuMs / outcome.successes : null,
+      peakRssBytes: usage ? usage.peakRssBytes : null,
+      targetRate: outcome.targetRate,
+      overloaded: outcome.overloaded,
+      interference: usage ? othersOnly(usage, usages.filter((_, j) => j !== i)) : null,
+    };
+  });
+}
+
+/**
+ * A sampler counts every service but its own as "other processes"; services measured at the same
+ * time are ours, so their CPU comes out of the neighbours' share again.
+ */
+function othersOnly(usage: UsageWindow, together: (UsageWindow | null)[]): UsageWindow['interference'] {
+  const i = usage.interference;
+  if (i === null || together.length === 0) return i;
+  if (!usage.machineMs) return i;
+  const ours = together.reduce((sum, u) => sum + (u?.cpuMs ?? 0), 0);
+  return { otherCpu: Math.max(0, i.otherCpu - ours / usage.machineMs), steal: i.steal };
 }
 
 function describeErrors(counts: Record<string, number>): string {

@@ -15,6 +15,8 @@ export interface PlanInput {
   maxDurationMs: number;
   /** Smallest number of rounds with which the test can reach significance at all. */
   minRoundsForSignificance: number;
+  /** The variants of a round are measured at the same time (pairing: simultaneous). */
+  simultaneous?: boolean;
 }
 
 export interface Plan {
@@ -34,7 +36,8 @@ export interface TrialSlot {
 
 export function makePlan(input: PlanInput): Plan {
   const notes: string[] = [];
-  const trials = input.scenarios.length * input.variants.length;
+  // Trials one after the other in a round: simultaneous variants share their time slot.
+  const trials = input.scenarios.length * (input.simultaneous ? 1 : input.variants.length);
   const roundMs = trials * (input.trialMs + (input.trialOverheadMs ?? 250));
   const warmupMs = input.variants.length * input.warmupMs;
   const budgetRounds = Math.max(1, Math.floor((input.maxDurationMs - warmupMs) / roundMs));
@@ -63,6 +66,18 @@ export function makePlan(input: PlanInput): Plan {
   }
   minRounds = Math.min(minRounds, maxRounds);
   return { minRounds, maxRounds, roundMs, warmupMs, notes };
+}
+
+/**
+ * The trials of one round as groups that run at the same time. Alternating pairing: every trial is
+ * a group of its own, in roundOrder's order. Simultaneous pairing: one group per scenario with all
+ * variants, listed in roundOrder's order so that which load starts a few microseconds first
+ * alternates too.
+ */
+export function roundGroups(round: number, scenarios: string[], variants: string[], simultaneous: boolean): TrialSlot[][] {
+  const slots = roundOrder(round, scenarios, variants);
+  if (!simultaneous) return slots.map((s) => [s]);
+  return scenarios.map((scenario) => slots.filter((s) => s.scenario === scenario));
 }
 
 /**

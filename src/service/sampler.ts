@@ -16,6 +16,11 @@ export interface UsageWindow {
   peakRssBytes: number;
   /** Neighbours' CPU and steal during the window; null where /proc/stat is missing. */
   interference: Interference | null;
+  /**
+   * Time of all cores during the window (wall time × cores), from /proc/stat; null where it is
+   * missing. Lets a caller that ran several services at once take their CPU out of `otherCpu`.
+   */
+  machineMs: number | null;
 }
 
 export interface UsageSampler {
@@ -97,7 +102,9 @@ export function startUsageSampler(
       first.system !== null && last.system !== null
         ? computeInterference(first.system, last.system, cpuMs, last.selfCpuMs - first.selfCpuMs, deps.ticksPerSecond())
         : null;
-    return { cpuMs, peakRssBytes, interference };
+    const machineMs =
+      first.system !== null && last.system !== null ? ((last.system.total - first.system.total) * 1000) / deps.ticksPerSecond() : null;
+    return { cpuMs, peakRssBytes, interference, machineMs: machineMs !== null && machineMs > 0 ? machineMs : null };
   };
 
   return {

@@ -43,6 +43,7 @@ scenarios:
 profile: rate
 rate: 250
 connections: 8
+pairing: alternating
 warmup: 2
 duration: 4s
 min-rounds: 6
@@ -68,7 +69,7 @@ gate: [p50, cpu]
         body: '{"name":"x"}', expectStatus: '201', thresholds: {}, budgets: { p95: 200 },
       },
     ]);
-    expect(c.load).toEqual({ profile: 'rate', connections: 8, rate: 250, warmupMs: 2000, trialMs: 4000, requestTimeoutMs: 10_000 });
+    expect(c.load).toEqual({ profile: 'rate', connections: 8, pairing: 'alternating', rate: 250, warmupMs: 2000, trialMs: 4000, requestTimeoutMs: 10_000 });
     expect(c.rounds).toEqual({ min: 6, max: 20, maxDurationMs: 120_000 });
     expect(c.analysis.alpha).toBe(0.05);
     expect(c.analysis.thresholds.cpuPerRequest).toBeCloseTo(0.03, 12);
@@ -98,7 +99,7 @@ describe('defaults', () => {
     expect(c.suite).toBe(DEFAULTS.suite);
     expect(c.compare).toBe('artifact');
     expect(c.mode).toBe('gate');
-    expect(c.load).toEqual({ profile: 'closed', connections: 16, rate: null, warmupMs: 3000, trialMs: 2000, requestTimeoutMs: 10_000 });
+    expect(c.load).toEqual({ profile: 'closed', connections: 16, pairing: 'simultaneous', rate: null, warmupMs: 3000, trialMs: 2000, requestTimeoutMs: 10_000 });
     expect(c.rounds).toEqual({ min: null, max: 30, maxDurationMs: 180_000 });
     expect(c.analysis).toEqual({
       alpha: 0.01,
@@ -160,6 +161,7 @@ describe('errors, each with its exact message', () => {
     ['url: http://127.0.0.1:1/\nscenarios:\n  - path: /a', 'scenarios[0].name: nothing is not a scenario name'],
     ['url: http://127.0.0.1:1/\nexpect-status: ok', 'expect-status: "ok" is not a status list; write e.g. "2xx", 200 or "200,204"'],
     ['url: http://127.0.0.1:1/\nscenarios: []', 'scenarios: must list at least one item'],
+    ['url: http://127.0.0.1:1/\npairing: together', 'pairing: "together" is not one of simultaneous, alternating'],
     ['url: http://127.0.0.1:1/\nprofile: rate', 'rate: profile "rate" needs a target rate in requests per second; write e.g. rate: 200'],
     ['url: http://127.0.0.1:1/\nmin-rounds: 9\nmax-rounds: 5', 'min-rounds: 9 is more than max-rounds (5)'],
     ['url: http://127.0.0.1:1/\ncompare: base-ref', 'compare: "base-ref" starts the base commit\'s service itself, so it needs a "start" command'],

@@ -6,7 +6,7 @@ import { measure, type MeasureDeps, type VariantTarget } from '../../src/measure
 import type { RunningService, ServiceSpec } from '../../src/service/index.js';
 
 /** Measuring with fake services and a fake load engine: the loop's logic, without processes. */
-function fakeWorld(opts: { otherCpu?: (call: number) => number; failWarmup?: boolean; crashAt?: number } = {}) {
+function fakeWorld(opts: { otherCpu?: (call: number) => number; failWarmup?: boolean; crashAt?: number; machineMs?: number } = {}) {
   const events: string[] = [];
   let clock = 0;
   let loadCalls = 0;
@@ -39,6 +39,9 @@ function fakeWorld(opts: { otherCpu?: (call: number) => number; failWarmup?: boo
       const warm = o.durationMs !== 1000;
       if (!warm) trialCalls++;
       events.push(`${warm ? 'warm' : 'load'} ${target.url}`);
+      // A real load takes time: yield to the event loop, so loads of one group can overlap.
+      await new Promise((r) => setTimeout(r, 0));
+      if (!warm) events.push(`done ${target.url}`);
       const failing = warm && opts.failWarmup;
       return {
         durationMs: o.durationMs,
@@ -56,7 +59,7 @@ function fakeWorld(opts: { otherCpu?: (call: number) => number; failWarmup?: boo
     },
     sampleUsage() {
       const call = trialCalls;
-      return { ready: Promise.resolve(), stop: async () => ({ cpuMs: 50, peakRssBytes: 1e6, interference: { otherCpu: opts.otherCpu?.(call) ?? 0, steal: 0 } }) };
+      return { ready: Promise.resolve(), stop: async () => ({ cpuMs: 50, peakRssBytes: 1e6, interference: { otherCpu: opts.otherCpu?.(call) ?? 0, steal: 0 }, machineMs: opts.machineMs ?? 4000 }) };
     },
     parseStatusSpec: () => (s: number) => s < 300,
     now: () => clock,
@@ -75,8 +78,18 @@ warmup: 500ms
 duration: 1s
 min-rounds: 2
 max-rounds: 3
+pairing: alternating
 `,
 });
+const simultaneous = loadConfig({ fileText: `start: node s.js
+port: 3000
+scenarios:
+  - { name: a, path: /a }
+warmup: 500ms
+duration: 1s
+min-rounds: 2
+max-rounds: 2
+` });
 
 function variants(): VariantTarget[] {
   return ['base', 'head'].map((name) => ({
@@ -105,6 +118,46 @@ describe('measure', () => {
     ]);
     expect(w.services.every((s) => s.stopped)).toBe(true);
     expect(w.events.filter((e) => e.startsWith('log round'))).toHaveLength(3);
+  });
+
+  test('alternating pairing runs one trial at a time', async () => {
+    const w = fakeWorld();
+    await measure({ config, variants: variants(), minRoundsForSignificance: 2 }, w.deps);
+    const trials = w.events.filter((e) => e.startsWith('load') || e.startsWith('done'));
+    expect(trials.slice(0, 4)).toEqual(['load http://127.0.0.1:3001/a', 'done http://127.0.0.1:3001/a', 'load http://127.0.0.1:3000/a', 'done http://127.0.0.1:3000/a']);
+  });
+
+  test('simultaneous pairing (the default) loads base and head at the same time, the start order alternating', async () => {
+    const w = fakeWorld();
+    const m = await measure({ config: simultaneous, variants: variants(), minRoundsForSignificance: 2 }, w.deps);
+    const trials = w.events.filter((e) => e.startsWith('load') || e.startsWith('done'));
+    expect(trials).toEqual([
+      'load http://127.0.0.1:3001/a',
+      'load http://127.0.0.1:3000/a',
+      'done http://127.0.0.1:3001/a',
+      'done http://127.0.0.1:3000/a',
+      'load http://127.0.0.1:3000/a',
+      'load http://127.0.0.1:3001/a',
+      'done http://127.0.0.1:3000/a',
+      'done http://127.0.0.1:3001/a',
+    ]);
+    const [base, head] = [m.scenarios[0]!.variants.base!.trials, m.scenarios[0]!.variants.head!.trials];
+    expect(base.map((t) => t.round)).toEqual([0, 1]);
+    expect(head.map((t) => t.round)).toEqual([0, 1]);
+    expect(base.map((t) => t.startedAt)).toEqual(head.map((t) => t.startedAt));
+  });
+
+  test("simultaneous trials do not count each other's service as interference", async () => {
+    // Each sampler sees 45% of the machine used by others; 50 ms of that in 200 ms is the other
+    // variant's service (25%), which leaves 20%: below the limit, nothing is measured again.
+    const together = fakeWorld({ otherCpu: () => 0.45, machineMs: 200 });
+    const m = await measure({ config: simultaneous, variants: variants(), minRoundsForSignificance: 2 }, together.deps);
+    expect(m.disturbedRounds).toBe(0);
+    expect(m.scenarios[0]!.variants.head!.trials[0]!.interference!.otherCpu).toBeCloseTo(0.2, 10);
+    // One after the other, the same 45% is somebody else's: three rounds measured again, and the
+    // three kept are still disturbed.
+    const alone = fakeWorld({ otherCpu: () => 0.45, machineMs: 200 });
+    expect((await measure({ config, variants: variants(), minRoundsForSignificance: 2 }, alone.deps)).disturbedRounds).toBe(6);
   });
 
   test('ends early when the stop predicate says every metric is decided', async () => {

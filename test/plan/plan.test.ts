@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatDuration, makePlan, roundOrder } from '../../src/plan/plan.js';
+import { formatDuration, makePlan, roundGroups, roundOrder } from '../../src/plan/plan.js';
 
 describe('roundOrder', () => {
   test('alternates the variants from round to round and from scenario to scenario (ABBA)', () => {
@@ -67,4 +67,21 @@ test('formatDuration', () => {
   expect(formatDuration(0)).toBe('0:00');
   expect(formatDuration(61_400)).toBe('1:01');
   expect(formatDuration(-5)).toBe('0:00');
+});
+
+describe('roundGroups', () => {
+  const names = (groups: { scenario: string; variant: string }[][]) => groups.map((g) => g.map((t) => `${t.scenario}:${t.variant}`).join('+'));
+  test('alternating pairing runs every trial on its own, in roundOrder', () => {
+    expect(names(roundGroups(0, ['s1', 's2'], ['base', 'head'], false))).toEqual(['s1:base', 's1:head', 's2:head', 's2:base']);
+  });
+  test('simultaneous pairing runs the variants of a scenario together, the start order alternating', () => {
+    expect(names(roundGroups(0, ['s1', 's2'], ['base', 'head'], true))).toEqual(['s1:base+s1:head', 's2:head+s2:base']);
+    expect(names(roundGroups(1, ['s1', 's2'], ['base', 'head'], true))).toEqual(['s1:head+s1:base', 's2:base+s2:head']);
+  });
+  test('a simultaneous round takes one trial slot per scenario in the plan', () => {
+    const input = { scenarios: ['a', 'b'], variants: ['base', 'head'], trialMs: 1000, warmupMs: 0, trialOverheadMs: 0, minRounds: null, maxRounds: 100, maxDurationMs: 60_000, minRoundsForSignificance: 5 };
+    expect(makePlan({ ...input, simultaneous: true }).roundMs).toBe(2000);
+    expect(makePlan(input).roundMs).toBe(4000);
+    expect(makePlan({ ...input, simultaneous: true }).maxRounds).toBe(30);
+  });
 });

@@ -115,7 +115,7 @@ describe('startUsageSampler with fake sources', () => {
     await new Promise((r) => setTimeout(r, 30));
     const window = await sampler.stop();
     // 4000 ms of core time, 2000 busy: 400 service (1400 - 1000) and 600 perfgate leave 1000 others.
-    expect(window).toEqual({ cpuMs: 400, peakRssBytes: 90, interference: { otherCpu: 0.25, steal: 0.05 } });
+    expect(window).toEqual({ cpuMs: 400, peakRssBytes: 90, interference: { otherCpu: 0.25, steal: 0.05 }, machineMs: 4000 });
   });
 
   it('has no interference where /proc/stat is missing, and is null when usage is unknown', async () => {
@@ -125,6 +125,7 @@ describe('startUsageSampler with fake sources', () => {
       cpuMs: 0,
       peakRssBytes: 1,
       interference: null,
+      machineMs: null,
     });
     const gone: SampledService = { usage: async () => null };
     expect(await startUsageSampler(gone, { intervalMs: 1000 }, noSystem).stop()).toBeNull();
