@@ -306,6 +306,14 @@ def holm_cases():
     return [{'p': p, 'adjusted': holm_reference(p)} for p in cases]
 
 
+# ---------------------------------------------------------------- Student's t (run-level test)
+
+def student_t_cases():
+    ts = [-40.0, -6.0, -2.0, -0.3, 0.0, 0.1, 0.7, 1.5, 2.2281, 3.0, 4.5, 8.0, 15.0, 60.0, 1e4]
+    dfs = [1, 2, 3, 4.5, 9, 19, 30, 120]
+    return [{'t': t, 'df': df, 'sf': float(scipy.stats.t.sf(t, df))} for df in dfs for t in ts]
+
+
 # ---------------------------------------------------------------- output
 
 def write(name, payload):
@@ -339,6 +347,7 @@ def main():
     normal = normal_cases()
     write('normal.json', {'cdf': normal['cdf'], 'quantile': normal['quantile']})
     write('holm.json', {'cases': holm_cases()})
+    write('student-t.json', {'cases': student_t_cases()})
     print(f'{len(mwu)} Mann-Whitney, {len(wil)} Wilcoxon, {len(unpaired) + len(paired)} Hodges-Lehmann cases -> {os.path.relpath(OUT)}')
 
 

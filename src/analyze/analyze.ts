@@ -3,6 +3,7 @@ import { holm } from '../stats/index.js';
 import { checkBudgets, present } from './budgets.js';
 import { compareIndependent, comparePaired, type Shift } from './compare.js';
 import { effectiveThreshold } from './history.js';
+import { runLevelP } from './run-level.js';
 import { medianOf } from './median.js';
 import { METRICS, toAnalysisScale, type MetricSpec } from './metrics.js';
 import type { Analysis, BudgetMetric, MetricAnalysis, MetricName, ScenarioAnalysis } from './types.js';
@@ -47,6 +48,7 @@ interface Pending {
   headMedian: number | null;
   samples: { baseline: number[]; head: number[] };
   shift: Shift | null;
+  pRuns?: number;
 }
 
 /**
@@ -148,11 +150,14 @@ function pendingMetric(spec: MetricSpec, scenario: ScenarioResult, mode: Mode, b
   const samples = { baseline: baselineValues, head: headValues };
   const { baselineMedian, headMedian } = medians(samples);
   const { threshold, widenedFrom } = effectiveThreshold(spec, scenario.name, configured, baseline, baselineMedian, options.noiseK);
-  const shift =
+  const trialShift =
     baselineValues.length > 0 && headValues.length > 0
       ? compareIndependent(scaled(spec, baselineValues), scaled(spec, headValues), options.confidence ?? 0.95)
       : null;
-  return { spec, gated, threshold, widenedFrom, baselineMedian, headMedian, samples, shift };
+  // Significant against the trials and against the earlier runs, or not at all (run-level.ts).
+  const pRuns = trialShift ? runLevelP(spec, scenario.name, baseline, baselineMedian, headValues) : null;
+  const shift = trialShift && pRuns !== null ? { ...trialShift, p: Math.max(trialShift.p, pRuns) } : trialShift;
+  return { spec, gated, threshold, widenedFrom, baselineMedian, headMedian, samples, shift, ...(pRuns !== null ? { pRuns } : {}) };
 }
 
 /**
@@ -213,6 +218,7 @@ function finish(
     samples: m.samples,
   };
   if (m.widenedFrom !== undefined) base.thresholdWidenedFrom = m.widenedFrom;
+  if (m.pRuns !== undefined) base.pRuns = m.pRuns;
   if (m.shift === null || holmResult === undefined) return base;
   const shift = reportedShift(m.spec, m.shift);
   const status = metricStatus(m.spec, shift, holmResult.pAdjusted, alpha, m.threshold);

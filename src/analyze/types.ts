@@ -19,8 +19,11 @@ export interface MetricAnalysis {
   change: number | null;
   ciLow: number | null;
   ciHigh: number | null;
+  /** Two-sided p before Holm; in artifact mode with a history, the larger of the trial and run-level tests. */
   p: number | null;
   pAdjusted: number | null;
+  /** Artifact mode with a history: p of this run's median against the earlier runs' (analyze/run-level.ts). */
+  pRuns?: number;
   /** Relative threshold actually used (0.05 = 5%), after widening by history noise. */
   threshold: number;
   status: MetricStatus;

@@ -243,11 +243,11 @@ export const DEFAULTS = {
   method: 'GET' as (typeof HTTP_METHODS)[number],
   expectStatus: '2xx',
   profile: 'closed' as (typeof PROFILES)[number],
-  // Simultaneous: the host's speed wanders from second to second (other tenants' use of the shared
-  // caches and memory, invisible in /proc/stat), so two trials taken one after the other differ by
-  // about 9% in CPU per request even when the code is the same; taken at the same time they differ
-  // by about 4% (npm run bench -- detection, docs/measurement.md).
-  pairing: 'simultaneous' as (typeof PAIRINGS)[number],
+  // Alternating, measured (npm run bench -- detection, docs/measurement.md): simultaneous trials
+  // halve the round-to-round spread of CPU per request (4-6% against 8-9%), but where the scheduler
+  // puts two busy services and the load generator on 2 cores is a lasting asymmetry, and it showed
+  // as biases of several percent between identical services; alternating trials showed none.
+  pairing: 'alternating' as (typeof PAIRINGS)[number],
   connections: 16,
   warmupMs: 3_000,
   // 2 s rather than 5 s: measured on this kind of runner (npm run bench -- detection), the same

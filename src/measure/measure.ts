@@ -50,6 +50,8 @@ export interface Measurement {
   scenarios: ScenarioResult[];
   rounds: number;
   disturbedRounds: number;
+  /** How the variants of a round were measured; null with a single variant. */
+  pairing: Config['load']['pairing'] | null;
   plan: Plan;
   stoppedEarly: boolean;
 }
@@ -170,7 +172,8 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
   } finally {
     await Promise.allSettled([...running.values()].map((s) => s.stop()));
   }
-  return { scenarios: results, rounds, disturbedRounds, plan, stoppedEarly };
+  const pairing = variants.length > 1 ? config.load.pairing : null;
+  return { scenarios: results, rounds, disturbedRounds, pairing, plan, stoppedEarly };
 }
 
 /** What a trial needs besides its variant and scenario. */

@@ -75,6 +75,11 @@ function sectionsOf(analysis: Analysis, context: ReportContext, rows: RowSelecti
   return analysis.scenarios.map((s) => scenarioSection(s, { rows, compare, baseLabel: baseLabel(context) }));
 }
 
+/** How base and head shared each round (results files from before `pairing` alternated). */
+function pairedRounds(pairing: 'simultaneous' | 'alternating' | undefined): string {
+  return pairing === 'simultaneous' ? 'both loaded at the same time in every round' : 'their trials interleaved round by round';
+}
+
 function modeLine(analysis: Analysis, context: ReportContext): string {
   const commits = commitsOf(context);
   const head = shortSha(commits.head);
@@ -85,12 +90,12 @@ function modeLine(analysis: Analysis, context: ReportContext): string {
     case 'base-ref':
       return (
         `**Mode:** ${code('base-ref')}: base ${baseText} and ${headText} measured side by side on this runner, ` +
-        'their trials interleaved round by round (paired).'
+        `${pairedRounds(context.head.pairing)} (paired).`
       );
     case 'variants':
       return (
         `**Mode:** ${code('variants')}: variants base and head of ${headText} measured side by side on this runner, ` +
-        'their trials interleaved round by round (paired).'
+        `${pairedRounds(context.head.pairing)} (paired).`
       );
     case 'local':
       return context.baseline === null && analysis.verdict === 'no-baseline'

@@ -114,12 +114,17 @@ function thresholdSummary(analysis: Analysis): string {
   return parts.join('; ');
 }
 
+/** How the two trials of a paired round were taken, in words. */
+function pairedTrials(pairing: 'simultaneous' | 'alternating' | undefined): string {
+  if (pairing === 'simultaneous') return 'whose trials of a round run at the same time (simultaneous pairing)';
+  return 'whose trials alternate round by round (ABBA)';
+}
+
 export function methodDetails(analysis: Analysis, context: ReportContext): string {
   const test =
     analysis.method === 'paired'
-      ? 'Wilcoxon signed-rank test on the per-round log ratios of base and head, whose trials alternate ' +
-        'round by round (ABBA); the change is the Hodges–Lehmann estimate (median of Walsh averages) ' +
-        'with its distribution-free 95% confidence interval.'
+      ? `Wilcoxon signed-rank test on the per-round log ratios of base and head, ${pairedTrials(context.head.pairing)}; ` +
+        'the change is the Hodges–Lehmann estimate (median of Walsh averages) with its distribution-free 95% confidence interval.'
       : analysis.method === 'independent'
         ? 'Mann–Whitney U test on the log values of trial-level samples (one value per trial, never per ' +
           'request); the change is the Hodges–Lehmann estimate of the shift with its distribution-free 95% ' +
@@ -127,6 +132,12 @@ export function methodDetails(analysis: Analysis, context: ReportContext): strin
         : 'none: there was nothing to compare with.';
   const gatedCount = analysis.scenarios.reduce((n, s) => n + s.metrics.filter((m) => m.gated).length, 0);
   const lines = [`- **Test:** ${test}`];
+  if (analysis.scenarios.some((s) => s.metrics.some((m) => m.pRuns !== undefined))) {
+    lines.push(
+      "- **Run-level test:** the baseline's history holds earlier runs, so a change must also stand out against them: " +
+        "this run's median against the earlier runs' medians (Student t prediction interval). p is the larger of the two tests.",
+    );
+  }
   if (analysis.method !== 'none') {
     const metrics = `${gatedCount} gated metric${gatedCount === 1 ? '' : 's'}`;
     lines.push(
@@ -144,7 +155,7 @@ export function methodDetails(analysis: Analysis, context: ReportContext): strin
   const disturbed = context.head.disturbedRounds;
   let rounds =
     analysis.method === 'paired'
-      ? `${head} round${head === 1 ? '' : 's'} of interleaved base and head trials per scenario`
+      ? `${head} round${head === 1 ? '' : 's'} of ${context.head.pairing === 'simultaneous' ? 'simultaneous' : 'interleaved'} base and head trials per scenario`
       : analysis.method === 'independent'
         ? `${baseline} baseline and ${head} head trial${head === 1 ? '' : 's'} per scenario`
         : `${head} head trial${head === 1 ? '' : 's'} per scenario`;

@@ -12,8 +12,8 @@ export interface ResultsMeta {
   variants: { name: string; commit: string | null }[];
 }
 
-export function buildResults(meta: ResultsMeta, m: Pick<Measurement, 'scenarios' | 'rounds' | 'disturbedRounds'>): Results {
-  return {
+export function buildResults(meta: ResultsMeta, m: Pick<Measurement, 'scenarios' | 'rounds' | 'disturbedRounds'> & Partial<Pick<Measurement, 'pairing'>>): Results {
+  const results: Results = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'perfgate', version: VERSION },
     suite: meta.suite,
@@ -27,6 +27,8 @@ export function buildResults(meta: ResultsMeta, m: Pick<Measurement, 'scenarios'
     scenarios: m.scenarios,
     history: [],
   };
+  if (m.pairing) results.pairing = m.pairing;
+  return results;
 }
 
 /** The per-scenario medians of a run's head variant: what history keeps of an earlier run. */

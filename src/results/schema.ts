@@ -116,6 +116,8 @@ export const resultsSchema = z.object({
   rounds: z.number().int().nonnegative(),
   /** Rounds re-run because other processes disturbed the machine too much. */
   disturbedRounds: z.number().int().nonnegative(),
+  /** Paired runs: whether base and head trials of a round ran at the same time. Absent in older files and single-variant runs. */
+  pairing: z.enum(['simultaneous', 'alternating']).optional(),
   scenarios: z.array(scenarioResultSchema),
   /** The analysis, when this run compared against something. Kept loose here; analyze/ owns its shape. */
   analysis: z.unknown().optional(),

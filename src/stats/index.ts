@@ -8,6 +8,7 @@ export { hodgesLehmann, hodgesLehmannPaired, type ShiftEstimate } from './hodges
 export { holm } from './holm.js';
 export { createRng, normalSample, lognormalSample, type RandomSource } from './random.js';
 export { normalCdf, normalSf, normalQuantile } from './normal.js';
+export { studentTSf, regularizedBeta, logGamma } from './studentT.js';
 export { midRanks, type Ranking } from './ranks.js';
 export {
   mannWhitneyCounts,

@@ -222,8 +222,11 @@ describe('history widens thresholds by run-to-run noise', () => {
     expect(m.threshold).toBeCloseTo(Math.expm1(3 * sd), 12);
     expect(m.threshold).toBeGreaterThan(0.12);
     expect(m.thresholdWidenedFrom).toBe(0.05);
-    // +12% would have been a regression at 5%; against this history it is not
-    expect(m.p!).toBeLessThan(0.001);
+    // +12% would have been a regression at 5%; against this history it is not: the trials differ
+    // (Mann–Whitney alone gives p < 0.001), but a run median of 11.2 is an ordinary one among
+    // these runs (the run-level p, checked with scipy.stats.t below, is what p reports).
+    expect(m.pRuns!).toBeGreaterThan(0.1);
+    expect(m.p).toBe(m.pRuns);
     expect(m.status).not.toBe('regressed');
     // a quiet metric keeps its configured threshold
     expect(metric(a, 'throughput').threshold).toBe(0.05);

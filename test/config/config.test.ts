@@ -43,7 +43,7 @@ scenarios:
 profile: rate
 rate: 250
 connections: 8
-pairing: alternating
+pairing: simultaneous
 warmup: 2
 duration: 4s
 min-rounds: 6
@@ -69,7 +69,7 @@ gate: [p50, cpu]
         body: '{"name":"x"}', expectStatus: '201', thresholds: {}, budgets: { p95: 200 },
       },
     ]);
-    expect(c.load).toEqual({ profile: 'rate', connections: 8, pairing: 'alternating', rate: 250, warmupMs: 2000, trialMs: 4000, requestTimeoutMs: 10_000 });
+    expect(c.load).toEqual({ profile: 'rate', connections: 8, pairing: 'simultaneous', rate: 250, warmupMs: 2000, trialMs: 4000, requestTimeoutMs: 10_000 });
     expect(c.rounds).toEqual({ min: 6, max: 20, maxDurationMs: 120_000 });
     expect(c.analysis.alpha).toBe(0.05);
     expect(c.analysis.thresholds.cpuPerRequest).toBeCloseTo(0.03, 12);
@@ -99,7 +99,7 @@ describe('defaults', () => {
     expect(c.suite).toBe(DEFAULTS.suite);
     expect(c.compare).toBe('artifact');
     expect(c.mode).toBe('gate');
-    expect(c.load).toEqual({ profile: 'closed', connections: 16, pairing: 'simultaneous', rate: null, warmupMs: 3000, trialMs: 2000, requestTimeoutMs: 10_000 });
+    expect(c.load).toEqual({ profile: 'closed', connections: 16, pairing: 'alternating', rate: null, warmupMs: 3000, trialMs: 2000, requestTimeoutMs: 10_000 });
     expect(c.rounds).toEqual({ min: null, max: 30, maxDurationMs: 180_000 });
     expect(c.analysis).toEqual({
       alpha: 0.01,

@@ -78,7 +78,6 @@ warmup: 500ms
 duration: 1s
 min-rounds: 2
 max-rounds: 3
-pairing: alternating
 `,
 });
 const simultaneous = loadConfig({ fileText: `start: node s.js
@@ -89,6 +88,7 @@ warmup: 500ms
 duration: 1s
 min-rounds: 2
 max-rounds: 2
+pairing: simultaneous
 ` });
 
 function variants(): VariantTarget[] {
@@ -120,14 +120,14 @@ describe('measure', () => {
     expect(w.events.filter((e) => e.startsWith('log round'))).toHaveLength(3);
   });
 
-  test('alternating pairing runs one trial at a time', async () => {
+  test('alternating pairing (the default) runs one trial at a time', async () => {
     const w = fakeWorld();
     await measure({ config, variants: variants(), minRoundsForSignificance: 2 }, w.deps);
     const trials = w.events.filter((e) => e.startsWith('load') || e.startsWith('done'));
     expect(trials.slice(0, 4)).toEqual(['load http://127.0.0.1:3001/a', 'done http://127.0.0.1:3001/a', 'load http://127.0.0.1:3000/a', 'done http://127.0.0.1:3000/a']);
   });
 
-  test('simultaneous pairing (the default) loads base and head at the same time, the start order alternating', async () => {
+  test('simultaneous pairing loads base and head at the same time, the start order alternating', async () => {
     const w = fakeWorld();
     const m = await measure({ config: simultaneous, variants: variants(), minRoundsForSignificance: 2 }, w.deps);
     const trials = w.events.filter((e) => e.startsWith('load') || e.startsWith('done'));

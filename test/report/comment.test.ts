@@ -162,6 +162,11 @@ describe('renderComment', () => {
     expect(md).toContain('p99 latency ±10% (widened by noise in 1 scenario)');
     const tables = expectTables(md, [7, 4]);
     expect(metricRows(tables).get('p99 latency')?.[6]).toBe('⚠️ inconclusive');
+    expect(md).not.toContain('Run-level test');
+
+    // With a run-level p the method says how p was formed.
+    const withRuns = renderComment(analysis({ verdict: 'inconclusive', scenarios: [withMetric(s, 'p99', { pRuns: 0.09 })] }), artifactContext());
+    expect(withRuns).toContain("- **Run-level test:** the baseline's history holds earlier runs, so a change must also stand out against them");
   });
 
   it('inconclusive without a named metric still reads as a sentence', () => {
@@ -302,6 +307,13 @@ describe('renderComment', () => {
     expect(md).toContain(`The pull request's base commit \`${BASE_SHA.slice(0, 7)}\``);
     const tables = expectTables(md, [7, 2]);
     expect(tables[0]?.[0]?.[1]).toBe('base');
+
+    // The same run measured with simultaneous pairing says so in the mode line, method and rounds.
+    const together = renderComment(a, { ...ctx, head: { ...ctx.head, pairing: 'simultaneous' } });
+    expect(together).toContain('measured side by side on this runner, both loaded at the same time in every round (paired).');
+    expect(together).toContain('whose trials of a round run at the same time (simultaneous pairing)');
+    expect(together).toContain('- **Rounds:** 30 rounds of simultaneous base and head trials per scenario.');
+    expect(md).toContain('their trials interleaved round by round (paired).');
   });
 
   it('escapes | in table cells and keeps user text from breaking the markdown', () => {
