@@ -100,7 +100,7 @@ describe('defaults', () => {
     expect(c.compare).toBe('artifact');
     expect(c.mode).toBe('gate');
     expect(c.load).toEqual({ profile: 'closed', connections: 16, pairing: 'alternating', rate: null, warmupMs: 3000, trialMs: 2000, requestTimeoutMs: 10_000 });
-    expect(c.rounds).toEqual({ min: null, max: 30, maxDurationMs: 180_000 });
+    expect(c.rounds).toEqual({ min: null, max: 100, maxDurationMs: 180_000 });
     expect(c.analysis).toEqual({
       alpha: 0.01,
       thresholds: DEFAULTS.thresholds,
