@@ -3,15 +3,21 @@
  *
  * 1. Calibrate: the CPU time per request of the scenario, so a "5% regression" means +5% CPU per
  *    request (EXTRA_CPU_US = 5% of it), not 5% of some inner loop.
- * 2. Record a pool: one long run with five variants interleaved round by round: base, a copy of
- *    base (for A/A), and heads with +2%, +5%, +10% CPU per request. Default trial length, warmup
- *    and connections, so every recorded round is what a default run would record.
+ * 2. Record a pool: per level (0% — an identical copy — 2%, 5%, 10%) a pair of services of its own,
+ *    base and head, measured in every round both ways: simultaneous (both loaded at once) and
+ *    alternating (one after the other). Default trial length, warmup and connections, so every
+ *    recorded pair is what a default run of that pairing would record.
  * 3. Simulate (seeded): a default run is a sequence of rounds drawn with replacement from the
  *    pool, stopping as the real loop does (decided() after min rounds, the round limit from the
  *    3-minute budget). base-ref mode pairs base and head of the same round; artifact mode takes
- *    baseline and head from different draws and scales each run by a between-run factor
- *    (lognormal, 5% sd), with a history of earlier runs so the noise-widened threshold is used.
- * 4. Confirm: real end-to-end CLI runs (compare: variants) at 0% and 5%.
+ *    baseline and head from different draws of the alternating (solo) trials and scales each run
+ *    by a between-run factor (lognormal, 5% sd), with a history of ten earlier full-budget runs so
+ *    the noise-widened threshold and the run-level test are used.
+ * 4. Confirm: real end-to-end CLI runs (compare: variants, default settings) at 0% and 5%.
+ *
+ * A simulated run can only be as right as the pool: each resamples the pool's rounds, so the
+ * pool's own sampling error (its median ratio is off by about 1.25 · sd / √rounds) is shared by
+ * all simulated runs of that level. The measured change per level is printed beside the rates.
  *
  * Environment: PERFGATE_BENCH_POOL_ROUNDS (40), PERFGATE_BENCH_SIMS (1000),
  * PERFGATE_BENCH_REAL_RUNS (5), PERFGATE_BENCH_REUSE_POOL=1 (reuse bench/results/detection-pool.json),
@@ -110,9 +116,12 @@ async function calibrate(): Promise<number> {
 }
 
 /**
- * Records the pool: five services (base, an identical copy, +2%, +5%, +10% CPU), warmed up once,
- * then rounds in which every head is paired with base both ways, simultaneous and alternating,
- * the order of the pairs reversed every other round. Both pairings then see the same machine.
+ * Records the pool: per level a pair of services of its own (a base, and a head that is an
+ * identical copy or has +2%, +5%, +10% CPU), warmed up once, then rounds in which every pair is
+ * measured both ways, simultaneous and alternating, the order of the pairs reversed every other
+ * round. Both pairings then see the same machine. Each pair has its own base so that base and head
+ * are used alike: a base shared by all pairs is busy four times as often as any head, and an
+ * earlier pool recorded that way showed the idle head 10% slower in throughput with the same code.
  */
 async function recordPool(): Promise<Pool> {
   const cpuMs = await calibrate();
@@ -130,10 +139,11 @@ async function recordPool(): Promise<Pool> {
     pairs.alternating[level] = { base: [], head: [] };
   }
   const slots = Object.keys(HEADS).length * 3;
+  const baseOf = (level: string) => `base${level}`;
   log(`recording ${POOL_ROUNDS} rounds of ${slots} trials of ${config.load.trialMs / 1000} s (about ${Math.round((POOL_ROUNDS * slots * (config.load.trialMs + 300)) / 60_000)} min)`);
   try {
-    for (const name of ['base', ...Object.values(HEADS)]) {
-      const level = name === 'base' || name === 'aa' ? 0 : Number(name.slice(1));
+    for (const name of [...Object.keys(HEADS).map(baseOf), ...Object.values(HEADS)]) {
+      const level = name.startsWith('base') || name === 'aa' ? 0 : Number(name.slice(1));
       extra[name] = (cpuMs * 1000 * level) / 100;
       const t = variant(config, name, await findFreePort(), extra[name]! > 0 ? { EXTRA_CPU_US: extra[name]!.toFixed(2) } : {});
       targets.set(name, t);
@@ -146,15 +156,16 @@ async function recordPool(): Promise<Pool> {
       const levels = round % 2 === 0 ? Object.keys(HEADS) : Object.keys(HEADS).reverse();
       for (const level of levels) {
         const head = HEADS[level]!;
-        const [b, h] = round % 2 === 0 ? ['base', head] : [head, 'base'];
+        const base = baseOf(level);
+        const [b, h] = round % 2 === 0 ? [base, head] : [head, base];
         const together = await measureTogether(ctx, [member(b), member(h)]);
         const byName = { [b]: together[0]!, [h]: together[1]! };
-        pairs.simultaneous[level]!.base.push({ ...byName.base!, round, order: 0 });
+        pairs.simultaneous[level]!.base.push({ ...byName[base]!, round, order: 0 });
         pairs.simultaneous[level]!.head.push({ ...byName[head]!, round, order: 1 });
         const first = (await measureTogether(ctx, [member(b)]))[0]!;
         const second = (await measureTogether(ctx, [member(h)]))[0]!;
         const alone = { [b]: first, [h]: second };
-        pairs.alternating[level]!.base.push({ ...alone.base!, round, order: 0 });
+        pairs.alternating[level]!.base.push({ ...alone[base]!, round, order: 0 });
         pairs.alternating[level]!.head.push({ ...alone[head]!, round, order: 1 });
       }
       if ((round + 1) % 5 === 0) log(`pool round ${round + 1}/${POOL_ROUNDS} after ${Math.round((Date.now() - started) / 1000)} s`);
@@ -217,7 +228,7 @@ function simulate(pool: Pool, level: string, mode: Mode, pairing: Pairing, seed:
     variants: mode === 'base-ref' ? ['base', 'head'] : ['head'],
     trialMs: config.load.trialMs,
     warmupMs: config.load.warmupMs,
-    minRounds: null,
+    minRounds: config.rounds.min,
     maxRounds: config.rounds.max,
     maxDurationMs: config.rounds.maxDurationMs,
     minRoundsForSignificance: mode === 'base-ref' ? minRoundsPaired(config.analysis.alpha, gatedCount) : minRoundsIndependent(config.analysis.alpha, gatedCount),
@@ -257,7 +268,9 @@ function simulate(pool: Pool, level: string, mode: Mode, pairing: Pairing, seed:
       const baseline = resultsOf(config, { head: baseTrials }, baseTrials.length);
       baseline.history = Array.from({ length: HISTORY_RUNS }, () => {
         const f = factor();
-        return summarize(resultsOf(config, { head: Array.from({ length: 8 }, (_, r) => ({ ...scaleTrial(base[draw()]!, f), round: r })) }, 8));
+        // Earlier trusted runs measured their whole budget, as the baseline did.
+        const trials = Array.from({ length: plan.maxRounds }, (_, r) => ({ ...scaleTrial(base[draw()]!, f), round: r }));
+        return summarize(resultsOf(config, { head: trials }, trials.length));
       });
       const fh = factor();
       const h: TrialResult[] = [];

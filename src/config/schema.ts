@@ -244,9 +244,9 @@ export const DEFAULTS = {
   expectStatus: '2xx',
   profile: 'closed' as (typeof PROFILES)[number],
   // Alternating, measured (npm run bench -- detection, docs/measurement.md): simultaneous trials
-  // halve the round-to-round spread of CPU per request (4-6% against 8-9%), but where the scheduler
-  // puts two busy services and the load generator on 2 cores is a lasting asymmetry, and it showed
-  // as biases of several percent between identical services; alternating trials showed none.
+  // halve the round-to-round spread of CPU per request (4-6% against 8-11%), but with both services
+  // and the load generator busy on 2 cores their latency and throughput failed identical pairs in
+  // 1.4-2.0% of simulated runs, above the 1% goal; alternating: 0.0%.
   pairing: 'alternating' as (typeof PAIRINGS)[number],
   connections: 16,
   warmupMs: 3_000,

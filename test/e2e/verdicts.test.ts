@@ -5,6 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import type { Analysis, MetricAnalysis } from '../../src/analyze/types.js';
 import { findFreePort } from '../../src/service/index.js';
 import { REPO_ROOT, runBuiltCli } from '../helpers/cli.js';
+import { exampleAbConfig } from '../helpers/example-ab.js';
 import { processesMentioning } from '../helpers/processes.js';
 
 /**
@@ -24,26 +25,7 @@ afterAll(() => {
 async function abRun(name: string, opts: { headEnv: Record<string, string>; scenarios: string[]; extra?: string }): Promise<{ code: number | null; stdout: string; stderr: string; analysis: Analysis }> {
   const port = await findFreePort();
   const file = join(dir, `${name}.yml`);
-  writeFileSync(
-    file,
-    `suite: ${name}
-compare: variants
-start: node ${SERVER} --tag ${dir}
-port: ${port}
-ready-url: http://127.0.0.1:${port}/health
-variants:
-  head:
-    env: ${JSON.stringify(opts.headEnv)}
-scenarios:
-${opts.scenarios.map((s) => `  - { name: ${s}, path: /api/${s} }`).join('\n')}
-connections: 4
-warmup: 500ms
-duration: 500ms
-max-duration: 40s
-gate: [cpu, p50, error-rate]
-thresholds: { cpu: 5%, p50: 10% }
-${opts.extra ?? ''}`,
-  );
+  writeFileSync(file, exampleAbConfig({ suite: name, start: `node ${SERVER} --tag ${dir}`, port, ...opts }));
   const json = join(dir, `${name}.json`);
   const r = await runBuiltCli(['run', '--config', file, '--json', json, '--output', join(dir, `${name}-results.json`)], { cwd: dir });
   let analysis: Analysis;

@@ -6,6 +6,7 @@ import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { REPO_ROOT, fakeSha, pullRequestEvent, runAction, type RunActionResult } from '../support/run-action.js';
 import { findFreePort } from '../../src/service/index.js';
 import type { Analysis } from '../../src/analyze/types.js';
+import { exampleAbConfig } from '../helpers/example-ab.js';
 import { readResults, removeRunDirs, serverProcesses, useBundles } from './harness.js';
 
 // The verdicts of test/e2e/verdicts.test.ts, this time from the built action on a pull request
@@ -33,26 +34,7 @@ async function gate(name: string, opts: { headEnv: Record<string, string>; scena
   const workspace = mkdtempSync(join(tmpdir(), `perfgate-verdict-${name}-`));
   dirs.push(workspace);
   const port = await findFreePort();
-  writeFileSync(
-    join(workspace, 'perfgate.yml'),
-    `suite: ${name}
-compare: variants
-start: node ${SERVER}
-port: ${port}
-ready-url: http://127.0.0.1:${port}/health
-variants:
-  head:
-    env: ${JSON.stringify(opts.headEnv)}
-scenarios:
-${opts.scenarios.map((s) => `  - { name: ${s}, path: /api/${s} }`).join('\n')}
-connections: 4
-warmup: 500ms
-duration: 500ms
-max-duration: 40s
-gate: [cpu, p50, error-rate]
-thresholds: { cpu: 5%, p50: 10% }
-${opts.extra ?? ''}`,
-  );
+  writeFileSync(join(workspace, 'perfgate.yml'), exampleAbConfig({ suite: name, start: `node ${SERVER}`, port, ...opts }));
   const number = pr++;
   const r = await runAction({
     fake,

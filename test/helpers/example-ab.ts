@@ -1,0 +1,24 @@
+/**
+ * perfgate.yml for an A/B run of the example service (compare: variants): the head with the given
+ * environment (an injected change), short trials and widened thresholds (cpu 5%, p50 10%) so the
+ * end-to-end tests stay quick. What the default settings detect is measured by `npm run bench`.
+ */
+export function exampleAbConfig(o: { suite: string; start: string; port: number; headEnv: Record<string, string>; scenarios: string[]; extra?: string }): string {
+  return `suite: ${o.suite}
+compare: variants
+start: ${o.start}
+port: ${o.port}
+ready-url: http://127.0.0.1:${o.port}/health
+variants:
+  head:
+    env: ${JSON.stringify(o.headEnv)}
+scenarios:
+${o.scenarios.map((s) => `  - { name: ${s}, path: /api/${s} }`).join('\n')}
+connections: 4
+warmup: 500ms
+duration: 500ms
+max-duration: 40s
+gate: [cpu, p50, error-rate]
+thresholds: { cpu: 5%, p50: 10% }
+${o.extra ?? ''}`;
+}
