@@ -32,7 +32,7 @@ import type { Analysis } from '../src/analyze/types.js';
 import type { Config, Scenario } from '../src/config/config.js';
 import { loadConfig } from '../src/config/load.js';
 import { realMeasureDeps } from '../src/measure/deps.js';
-import { loadTrial, measure, measureTogether, type VariantTarget } from '../src/measure/measure.js';
+import { loadTrial, measure, measureTogether, trialContext, type VariantTarget } from '../src/measure/measure.js';
 import { makePlan } from '../src/plan/plan.js';
 import { analyzeOptions } from '../src/pipeline.js';
 import { buildResults, summarize } from '../src/results/build.js';
@@ -128,7 +128,7 @@ async function recordPool(): Promise<Pool> {
   log(`calibration: ${(cpuMs * 1000).toFixed(1)} µs of CPU per request on ${SCENARIO_PATH}`);
   const config = configFor(1, process.env.PERFGATE_BENCH_EXTRA ?? '');
   const deps = realMeasureDeps(log);
-  const ctx = { config, deps };
+  const ctx = trialContext(config, deps);
   const scenario = config.scenarios[0]!;
   const extra: Record<string, number> = {};
   const targets = new Map<string, VariantTarget>();

@@ -23,6 +23,16 @@ export interface EffectiveThreshold {
  * k (noiseK, default 3) makes a shift of three run-to-run spreads the smallest one called a change.
  * Needs MIN_HISTORY entries with the metric; fewer leave the threshold as configured.
  */
+/** The medians of a metric in the baseline's history, for one scenario (entries without it skipped). */
+export function historyMedians(baseline: Results, scenario: string, spec: Pick<MetricSpec, 'name'>): number[] {
+  const medians: number[] = [];
+  for (const entry of baseline.history) {
+    const value = entry.scenarios[scenario]?.[spec.name];
+    if (value !== undefined && Number.isFinite(value)) medians.push(value);
+  }
+  return medians;
+}
+
 export function effectiveThreshold(
   spec: Pick<MetricSpec, 'name' | 'scale'>,
   scenario: string,
@@ -31,11 +41,7 @@ export function effectiveThreshold(
   baselineMedian: number | null,
   noiseK: number,
 ): EffectiveThreshold {
-  const medians: number[] = [];
-  for (const entry of baseline.history) {
-    const value = entry.scenarios[scenario]?.[spec.name];
-    if (value !== undefined && Number.isFinite(value)) medians.push(value);
-  }
+  const medians = historyMedians(baseline, scenario, spec);
   if (medians.length < MIN_HISTORY) return { threshold: configured };
   if (baselineMedian !== null) medians.push(baselineMedian);
   const spread = robustSd(medians.map((v) => toAnalysisScale(spec, v))) ?? 0;

@@ -1,7 +1,7 @@
 import type { Results } from '../results/schema.js';
 import { studentTSf } from '../stats/index.js';
 import { medianOf, robustSd } from './median.js';
-import { MIN_HISTORY } from './history.js';
+import { MIN_HISTORY, historyMedians } from './history.js';
 import { toAnalysisScale, type MetricSpec } from './metrics.js';
 
 /**
@@ -34,11 +34,7 @@ export function runLevelP(
   baselineMedian: number | null,
   head: readonly number[],
 ): number | null {
-  const history: number[] = [];
-  for (const entry of baseline.history) {
-    const value = entry.scenarios[scenario]?.[spec.name];
-    if (value !== undefined && Number.isFinite(value)) history.push(value);
-  }
+  const history = historyMedians(baseline, scenario, spec);
   if (history.length < MIN_HISTORY || head.length === 0) return null;
   if (baselineMedian !== null) history.push(baselineMedian);
   const runs = history.map((v) => toAnalysisScale(spec, v));

@@ -102,7 +102,7 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
       running.set(v.name, await deps.startService(v.service));
     }
 
-    const ctx: TrialContext = { config, deps, signal: input.signal };
+    const ctx = trialContext(config, deps, input.signal);
     const loadOnce = (variant: VariantTarget, scenario: Scenario, durationMs: number) => loadTrial(ctx, variant, scenario, durationMs);
     const runGroup = (group: TrialSlot[]) =>
       measureTogether(
@@ -176,11 +176,23 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
   return { scenarios: results, rounds, disturbedRounds, pairing, plan, stoppedEarly };
 }
 
-/** What a trial needs besides its variant and scenario. */
+/** What a trial needs besides its variant and scenario, worked out once per run. */
 export interface TrialContext {
   config: Config;
   deps: MeasureDeps;
+  profile: LoadProfile;
+  /** The expected-status check of each scenario, by name. */
+  expected: Map<string, (status: number) => boolean>;
   signal?: AbortSignal;
+}
+
+export function trialContext(config: Config, deps: MeasureDeps, signal?: AbortSignal): TrialContext {
+  const profile: LoadProfile =
+    config.load.profile === 'rate'
+      ? { kind: 'rate', rate: config.load.rate!, connections: config.load.connections }
+      : { kind: 'closed', connections: config.load.connections };
+  const expected = new Map(config.scenarios.map((s) => [s.name, deps.parseStatusSpec(s.expectStatus)]));
+  return { config, deps, profile, expected, signal };
 }
 
 /** A variant's scenario as one member of a group of trials; service is absent when it already runs. */
@@ -192,15 +204,10 @@ export interface TrialMember {
 
 /** One load run of the configured profile (a trial, or a warmup whose outcome is thrown away). */
 export function loadTrial(ctx: TrialContext, variant: VariantTarget, scenario: Scenario, durationMs: number): Promise<LoadOutcome> {
-  const { config, deps } = ctx;
-  const profile: LoadProfile =
-    config.load.profile === 'rate'
-      ? { kind: 'rate', rate: config.load.rate!, connections: config.load.connections }
-      : { kind: 'closed', connections: config.load.connections };
-  return deps.runLoad(
-    { url: variant.urlFor(scenario), method: scenario.method, headers: scenario.headers, body: scenario.body, isExpectedStatus: deps.parseStatusSpec(scenario.expectStatus) },
-    profile,
-    { durationMs, timeoutMs: config.load.requestTimeoutMs, signal: ctx.signal },
+  return ctx.deps.runLoad(
+    { url: variant.urlFor(scenario), method: scenario.method, headers: scenario.headers, body: scenario.body, isExpectedStatus: ctx.expected.get(scenario.name)! },
+    ctx.profile,
+    { durationMs, timeoutMs: ctx.config.load.requestTimeoutMs, signal: ctx.signal },
   );
 }
 

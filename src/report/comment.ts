@@ -1,3 +1,4 @@
+import type { Results } from '../results/schema.js';
 import { isPairedMode } from './context.js';
 import type { Analysis } from '../analyze/types.js';
 import type { ReportContext } from './context.js';
@@ -76,7 +77,7 @@ function sectionsOf(analysis: Analysis, context: ReportContext, rows: RowSelecti
 }
 
 /** How base and head shared each round (results files from before `pairing` alternated). */
-function pairedRounds(pairing: 'simultaneous' | 'alternating' | undefined): string {
+function pairedRounds(pairing: Results['pairing']): string {
   return pairing === 'simultaneous' ? 'both loaded at the same time in every round' : 'their trials interleaved round by round';
 }
 

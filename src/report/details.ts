@@ -1,3 +1,4 @@
+import type { Results } from '../results/schema.js';
 import { isPairedMode } from './context.js';
 import type { Analysis, MetricName } from '../analyze/types.js';
 import type { BaselineProvenance, ReportContext } from './context.js';
@@ -115,7 +116,7 @@ function thresholdSummary(analysis: Analysis): string {
 }
 
 /** How the two trials of a paired round were taken, in words. */
-function pairedTrials(pairing: 'simultaneous' | 'alternating' | undefined): string {
+function pairedTrials(pairing: Results['pairing']): string {
   if (pairing === 'simultaneous') return 'whose trials of a round run at the same time (simultaneous pairing)';
   return 'whose trials alternate round by round (ABBA)';
 }

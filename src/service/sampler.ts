@@ -98,13 +98,11 @@ export function startUsageSampler(
     notePeak(last.usage);
     if (first.usage === null || last.usage === null) return null;
     const cpuMs = Math.max(0, last.usage.cpuMs - first.usage.cpuMs);
-    const interference =
-      first.system !== null && last.system !== null
-        ? computeInterference(first.system, last.system, cpuMs, last.selfCpuMs - first.selfCpuMs, deps.ticksPerSecond())
-        : null;
-    const machineMs =
-      first.system !== null && last.system !== null ? ((last.system.total - first.system.total) * 1000) / deps.ticksPerSecond() : null;
-    return { cpuMs, peakRssBytes, interference, machineMs: machineMs !== null && machineMs > 0 ? machineMs : null };
+    if (first.system === null || last.system === null) return { cpuMs, peakRssBytes, interference: null, machineMs: null };
+    const ticks = deps.ticksPerSecond();
+    const interference = computeInterference(first.system, last.system, cpuMs, last.selfCpuMs - first.selfCpuMs, ticks);
+    const machineMs = ((last.system.total - first.system.total) * 1000) / ticks;
+    return { cpuMs, peakRssBytes, interference, machineMs: machineMs > 0 ? machineMs : null };
   };
 
   return {
