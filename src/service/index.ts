@@ -2,7 +2,9 @@
 export type { ReadySpec, ServiceSpec } from './spec.js';
 export type { RunningService, StartOptions } from './service.js';
 export { startService, DEFAULT_STOP_GRACE_MS } from './service.js';
-export type { SampledService, UsageSampler, UsageWindow, SamplerDeps } from './sampler.js';
+export type { SampledService, ServiceUsage, UsageSampler, UsageWindow, SamplerDeps } from './sampler.js';
+export type { CpuReading, ThreadTimes } from './cpuTime.js';
+export { cpuBetween } from './cpuTime.js';
 export { startUsageSampler } from './sampler.js';
 export type { Interference } from './interference.js';
 export { computeInterference } from './interference.js';

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { close, existsSync, open, read } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { parseSchedstat } from './cpuTime.js';
 
 /**
  * Linux /proc, read as plain text. The parsers are pure so they can be tested on fixed strings;
@@ -134,4 +135,25 @@ export async function readAllProcStats(): Promise<ProcStat[]> {
 export async function readSystemCpu(): Promise<SystemCpu | null> {
   const text = await readSmallFile('/proc/stat');
   return text === null ? null : parseSystemCpu(text);
+}
+
+/**
+ * Nanosecond run time of each live thread of a process (schedstat), keyed by thread id; null when
+ * the process is gone or the kernel has no schedstat (built without CONFIG_SCHED_INFO). A thread
+ * that ends between listing and reading is left out: the caller then sees it vanish.
+ */
+export async function readThreadRunNs(pid: number): Promise<Map<number, number> | null> {
+  let tids: string[];
+  try {
+    tids = (await readdir(`/proc/${pid}/task`)).filter((name) => /^\d+$/.test(name));
+  } catch {
+    return null;
+  }
+  const times = await Promise.all(tids.map((tid) => readSmallFile(`/proc/${pid}/task/${tid}/schedstat`)));
+  const ns = new Map<number, number>();
+  times.forEach((text, i) => {
+    const value = text === null ? null : parseSchedstat(text);
+    if (value !== null) ns.set(Number(tids[i]), value);
+  });
+  return ns.size > 0 ? ns : null;
 }

@@ -1,3 +1,5 @@
+import type { CpuReading } from './cpuTime.js';
+import { cpuBetween } from './cpuTime.js';
 import type { Interference } from './interference.js';
 import { computeInterference } from './interference.js';
 import type { SystemCpu } from './procfs.js';
@@ -6,12 +8,17 @@ import { clockTicksPerSecond, readSystemCpu } from './procfs.js';
 /** What a usage sampler needs of a service. */
 export interface SampledService {
   /** A full reading when called plainly; `fast` may read only the processes known from the last one. */
-  usage(opts?: { fast?: boolean }): Promise<{ cpuMs: number; rssBytes: number } | null>;
+  usage(opts?: { fast?: boolean }): Promise<ServiceUsage | null>;
 }
+
+/** CPU so far (with thread times where the platform has them) and RSS now. */
+export type ServiceUsage = CpuReading & { rssBytes: number };
 
 export interface UsageWindow {
   /** CPU used by the service's whole tree during the window. */
   cpuMs: number;
+  /** Whether `cpuMs` comes from nanosecond thread times rather than clock ticks. */
+  cpuPrecise: boolean;
   /** Highest tree RSS seen at the start, every interval and at the end. */
   peakRssBytes: number;
   /** Neighbours' CPU and steal during the window; null where /proc/stat is missing. */
@@ -47,7 +54,7 @@ const defaultDeps: SamplerDeps = {
 };
 
 interface Snapshot {
-  usage: { cpuMs: number; rssBytes: number } | null;
+  usage: ServiceUsage | null;
   system: SystemCpu | null;
   selfCpuMs: number;
 }
@@ -97,12 +104,14 @@ export function startUsageSampler(
     const [first, last] = [await start, await snapshot()];
     notePeak(last.usage);
     if (first.usage === null || last.usage === null) return null;
-    const cpuMs = Math.max(0, last.usage.cpuMs - first.usage.cpuMs);
-    if (first.system === null || last.system === null) return { cpuMs, peakRssBytes, interference: null, machineMs: null };
+    const { ms: cpuMs, precise: cpuPrecise } = cpuBetween(first.usage, last.usage);
+    if (first.system === null || last.system === null) {
+      return { cpuMs, cpuPrecise, peakRssBytes, interference: null, machineMs: null };
+    }
     const ticks = deps.ticksPerSecond();
     const interference = computeInterference(first.system, last.system, cpuMs, last.selfCpuMs - first.selfCpuMs, ticks);
     const machineMs = ((last.system.total - first.system.total) * 1000) / ticks;
-    return { cpuMs, peakRssBytes, interference, machineMs: machineMs > 0 ? machineMs : null };
+    return { cpuMs, cpuPrecise, peakRssBytes, interference, machineMs: machineMs > 0 ? machineMs : null };
   };
 
   return {

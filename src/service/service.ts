@@ -20,6 +20,7 @@ import { acceptsConnections } from './ports.js';
 import { makeProbes, planReadiness, portsThatMustBeFree, waitUntilReady } from './readiness.js';
 import { registerService, unregisterService } from './registry.js';
 import type { ServiceSpec } from './spec.js';
+import type { ServiceUsage } from './sampler.js';
 import type { TreeUsageReader } from './treeUsage.js';
 import { defaultTreeUsageReader } from './treeUsage.js';
 
@@ -39,7 +40,7 @@ export interface RunningService {
    * CPU so far and RSS now of the whole process tree; null when the service is gone. `fast` reads
    * only the processes found by the last full reading (for frequent RSS samples).
    */
-  usage(opts?: { fast?: boolean }): Promise<{ cpuMs: number; rssBytes: number } | null>;
+  usage(opts?: { fast?: boolean }): Promise<ServiceUsage | null>;
   /** The last lines (default 20) this run of the service wrote to its log. */
   logTail(lines?: number): string;
   /** SIGTERM to the group, up to graceMs (default 5 s), then SIGKILL; resolves when all are gone. Idempotent. */
@@ -89,13 +90,14 @@ class ServiceProcess implements RunningService {
     if (this.exitInfo !== null) throw crashedError(this.spec, this.exitInfo, this.logTail());
   }
 
-  async usage(opts: { fast?: boolean } = {}): Promise<{ cpuMs: number; rssBytes: number } | null> {
+  async usage(opts: { fast?: boolean } = {}): Promise<ServiceUsage | null> {
     if (this.exitInfo !== null) return null;
     const known = opts.fast === true ? this.knownPids : undefined;
     const usage = await this.usageReader(this.pid, known);
     if (usage === null) return null;
     if (known === undefined) this.knownPids = usage.pids;
-    return { cpuMs: usage.cpuMs, rssBytes: usage.rssBytes };
+    const { cpuMs, rssBytes, threads } = usage;
+    return threads === undefined ? { cpuMs, rssBytes } : { cpuMs, rssBytes, threads };
   }
 
   logTail(lines = DEFAULT_TAIL_LINES): string {

@@ -1,13 +1,15 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { clockTicksPerSecond, hasProcfs, pageSizeBytes, readAllProcStats, readProcStats } from './procfs.js';
+import type { CpuReading, ThreadTimes } from './cpuTime.js';
+import { clockTicksPerSecond, hasProcfs, pageSizeBytes, readAllProcStats, readProcStats, readThreadRunNs } from './procfs.js';
 import type { ProcessLink } from './processTree.js';
 import { serviceTreePids } from './processTree.js';
 
-/** CPU time and resident memory of a whole process tree at one moment. */
-export interface TreeUsage {
-  /** CPU (user + system) used so far by the live processes of the tree and the children they reaped. */
-  cpuMs: number;
+/**
+ * CPU time and resident memory of a whole process tree at one moment. `cpuMs` is the CPU (user +
+ * system) used so far by the live processes of the tree and the children they reaped.
+ */
+export interface TreeUsage extends CpuReading {
   rssBytes: number;
   pids: number[];
 }
@@ -19,7 +21,10 @@ export interface TreeUsage {
  */
 export type TreeUsageReader = (rootPid: number, knownPids?: readonly number[]) => Promise<TreeUsage | null>;
 
-/** Linux: /proc/<pid>/stat of every process (or of the known ones). Exact to one clock tick per process. */
+/**
+ * Linux: /proc/<pid>/stat of every process (or of the known ones), exact to one clock tick per
+ * process. A full reading also takes every thread's nanosecond run time, for `cpuBetween`.
+ */
 export const procTreeUsage: TreeUsageReader = async (rootPid, knownPids) => {
   const stats = knownPids === undefined ? await readAllProcStats() : await readProcStats(knownPids);
   if (!stats.some((s) => s.pid === rootPid)) return null;
@@ -27,14 +32,33 @@ export const procTreeUsage: TreeUsageReader = async (rootPid, knownPids) => {
   const msPerTick = 1000 / clockTicksPerSecond();
   const page = pageSizeBytes();
   let ticks = 0;
+  let reapedTicks = 0;
   let rssBytes = 0;
   for (const s of stats) {
     if (!members.has(s.pid)) continue;
     ticks += s.utime + s.stime + s.cutime + s.cstime;
+    reapedTicks += s.cutime + s.cstime;
     rssBytes += s.rssPages * page;
   }
-  return { cpuMs: ticks * msPerTick, rssBytes, pids: [...members].sort((a, b) => a - b) };
+  const pids = [...members].sort((a, b) => a - b);
+  const usage: TreeUsage = { cpuMs: ticks * msPerTick, rssBytes, pids };
+  // Only the full readings (a trial's ends) need CPU to the nanosecond; the frequent fast ones are for RSS.
+  if (knownPids === undefined) {
+    const threads = await treeThreadTimes(pids, reapedTicks * msPerTick);
+    if (threads !== null) usage.threads = threads;
+  }
+  return usage;
 };
+
+async function treeThreadTimes(pids: readonly number[], reapedMs: number): Promise<ThreadTimes | null> {
+  const perProcess = await Promise.all(pids.map(readThreadRunNs));
+  const ns = new Map<number, number>();
+  for (const times of perProcess) {
+    if (times === null) return null;
+    for (const [tid, value] of times) ns.set(tid, value);
+  }
+  return { ns, reapedMs, processes: pids.length };
+}
 
 const execFileAsync = promisify(execFile);
 

@@ -115,7 +115,13 @@ describe('startUsageSampler with fake sources', () => {
     await new Promise((r) => setTimeout(r, 30));
     const window = await sampler.stop();
     // 4000 ms of core time, 2000 busy: 400 service (1400 - 1000) and 600 perfgate leave 1000 others.
-    expect(window).toEqual({ cpuMs: 400, peakRssBytes: 90, interference: { otherCpu: 0.25, steal: 0.05 }, machineMs: 4000 });
+    expect(window).toEqual({
+      cpuMs: 400,
+      cpuPrecise: false,
+      peakRssBytes: 90,
+      interference: { otherCpu: 0.25, steal: 0.05 },
+      machineMs: 4000,
+    });
   });
 
   it('has no interference where /proc/stat is missing, and is null when usage is unknown', async () => {
@@ -123,6 +129,7 @@ describe('startUsageSampler with fake sources', () => {
     const steady: SampledService = { usage: async () => ({ cpuMs: 5, rssBytes: 1 }) };
     expect(await startUsageSampler(steady, { intervalMs: 1000 }, noSystem).stop()).toEqual({
       cpuMs: 0,
+      cpuPrecise: false,
       peakRssBytes: 1,
       interference: null,
       machineMs: null,

@@ -87,6 +87,21 @@ describe('CPU and memory of the service tree', () => {
     await service.stop();
   });
 
+  it('on Linux the window is the threads\' nanosecond run time, not 10 ms ticks', async () => {
+    const { service, port } = await startCpuServer();
+    const sampler = startUsageSampler(service, { intervalMs: 50 });
+    await sampler.ready;
+    const selfBefore = await selfReportedCpuMs(port);
+    await burn(port, 30, 25);
+    const selfAfter = await selfReportedCpuMs(port);
+    const window = await sampler.stop();
+    expect(window?.cpuPrecise).toBe(true);
+    // Ticks would be off by up to two of them (20 ms); only the /cpu replies lie outside the
+    // service's own reckoning.
+    expect(Math.abs((window?.cpuMs ?? 0) - (selfAfter - selfBefore))).toBeLessThan(5);
+    await service.stop();
+  });
+
   it('a busy neighbour process shows up as otherCpu', async () => {
     const { service, port } = await startCpuServer();
     // A process that is neither the service nor us spins on one core for the whole window: about
