@@ -244,10 +244,10 @@ export const DEFAULTS = {
   expectStatus: '2xx',
   profile: 'closed' as (typeof PROFILES)[number],
   // Alternating, measured (npm run bench -- detection, docs/measurement.md): simultaneous trials
-  // narrow the round-to-round spread of CPU per request (0.6% against 1.0%), but with both services
-  // and the load generator busy on 2 cores their throughput and latency spread 8% a round (against
-  // 1-2%) and failed identical pairs in 1.4-2.0% of simulated runs in earlier pools, above the 1%
-  // goal; alternating: 0.0%.
+  // narrow the round-to-round spread of CPU per request a little (two pools of 2026-12-02: 0.6% and
+  // 2.0% against 1.0% and 2.3%), but with both services and the load generator busy on 2 cores their
+  // throughput spreads 8-10% a round (against 1.0-2.5%), and in earlier pools that failed identical
+  // pairs in 1.4-2.0% of simulated runs, above the 1% goal; alternating: 0.0%.
   pairing: 'alternating' as (typeof PAIRINGS)[number],
   connections: 16,
   warmupMs: 3_000,
@@ -268,10 +268,10 @@ export const DEFAULTS = {
     p99: 0.1,
     throughput: 0.05,
     errorRate: 0.01,
-    // 1.5%, not 2%: with CPU read from the threads' run time in nanoseconds, identical services
-    // differ by at most 0.3% a round on this kind of runner, and a regression exactly at the
-    // threshold is caught only about half the time by construction. Measured (npm run bench --
-    // detection): +2% caught in 100% of base-ref runs, identical pairs failed in 0.0%.
+    // 1.5%, not 2%: a regression exactly at the threshold is caught only about half the time by
+    // construction, and with CPU read from the threads' run time in nanoseconds identical services
+    // are 1.0-2.3% apart a round (robust sd), 0.3-1.0% on the median. Measured (npm run bench
+    // -- detection, two pools): +2% caught in 100% of base-ref runs, identical pairs failed in 0.0%.
     cpuPerRequest: 0.015,
     peakRss: 0.1,
   } satisfies Record<MetricName, number>,
