@@ -258,7 +258,7 @@ export const DEFAULTS = {
   requestTimeoutMs: 10_000,
   // High enough that the time budget decides: 30 cut alternating A/B runs at 30 of the ~38 rounds
   // 3 minutes hold, and the benchmark caught a 5% CPU regression in 96.7% of runs with the budget
-  // against 89.0% with 30 rounds (same pool, bench/results/detection.md).
+  // against 89.0% with 30 rounds (the same pool, recorded while CPU still came from ticks).
   maxRounds: 100,
   maxDurationMs: 180_000,
   alpha: 0.01,
