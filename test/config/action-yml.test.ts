@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import YAML from 'yaml';
 import { ACTION_ONLY_INPUTS, CONFIG_INPUTS, OUTPUTS } from '../../src/config/inputs.js';
-import { CONFIG_FIELDS, VARIANT_FIELDS, SCENARIO_FIELDS } from '../../src/config/schema.js';
+import { CONFIG_FIELDS, DEFAULTS, METRIC_KEYS, VARIANT_FIELDS, SCENARIO_FIELDS } from '../../src/config/schema.js';
 
 const action = YAML.parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as {
   inputs: Record<string, { description: string; default?: string }>;
@@ -35,4 +35,18 @@ test('docs/configuration.md documents every field, scenario field and variant fi
 test('the README inputs table lists every input', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   for (const name of Object.keys(action.inputs)) expect(readme, `README lists input ${name}`).toContain(`| \`${name}\` | ${action.inputs[name]!.description.replaceAll('|', '\\|')} |`);
+});
+
+test('the default thresholds written in action.yml and docs/configuration.md are the ones in DEFAULTS', () => {
+  // Written by hand in three places (the README copies action.yml); this keeps them from drifting
+  // when a default changes.
+  const text = Object.entries(METRIC_KEYS)
+    .map(([key, metric]) => {
+      const v = Math.round(DEFAULTS.thresholds[metric] * 1000) / 10;
+      return key === 'error-rate' ? `${key} ${v} point` : `${key} ${v}%`;
+    })
+    .join(', ');
+  expect(action.inputs.thresholds!.description).toContain(`Defaults: ${text}.`);
+  const doc = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+  expect(doc).toContain(`| \`thresholds\` | map metric → percentage | ${text} |`);
 });
