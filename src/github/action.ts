@@ -7,12 +7,13 @@ import type { Analysis } from '../analyze/types.js';
 import { ArtifactStore, RESULTS_FILE_NAME, artifactClientFetcher, type ArchiveFetcher, type RestClient } from '../baseline/artifact-store.js';
 import type { BaselineLookup, BaselineStore } from '../baseline/store.js';
 import type { Config } from '../config/config.js';
-import { CONFIG_INPUTS, OUTPUTS } from '../config/inputs.js';
+import { ALLOW_UNTRUSTED_CODE_INPUT, CONFIG_INPUTS, OUTPUTS } from '../config/inputs.js';
 import { loadConfig } from '../config/load.js';
 import { ConfigError, PerfgateError } from '../errors.js';
 import type { MeasureDeps } from '../measure/measure.js';
 import { runPipeline, type PipelineOutput } from '../pipeline.js';
 import { prepareVariants } from '../baseref/variants.js';
+import { git } from '../baseref/git.js';
 import { commentMarker, formatters, renderComment, renderJobSummary } from '../report/index.js';
 import { BUDGET_UNIT, budgetIsFloor, metricLabel } from '../report/vocabulary.js';
 import type { ReportContext } from '../report/context.js';
@@ -22,6 +23,8 @@ import { writeResultsFile } from '../results/file.js';
 import { httpStatusOf, upsertStickyComment } from './comment.js';
 import { readEvent, type EventInfo } from './context.js';
 import { runReportMode } from './report-mode.js';
+import { readCheckoutFacts } from './checkout-facts.js';
+import { checksCodeTrust, decideCodeTrust, parseAllowUntrustedCode } from './untrusted-code.js';
 
 export type Core = Pick<
   typeof coreModule,
@@ -61,17 +64,46 @@ export async function runAction(deps: ActionDeps): Promise<void> {
     const configPath = core.getInput('config');
     const workspace = deps.env.GITHUB_WORKSPACE ?? process.cwd();
     const config = loadActionConfig(configPath ? resolve(workspace, configPath) : undefined, inputs);
+    const allowUntrustedCode = parseAllowUntrustedCode(core.getInput(ALLOW_UNTRUSTED_CODE_INPUT));
     const event = readEvent(deps.env, deps.eventName, deps.payload);
 
     if (config.mode === 'report') {
       await runReportMode({ deps, config, event, token, workspace });
       return;
     }
+    // Before anything is built or started: a pull_request_target job must not run a pull request's code.
+    await refuseUntrustedCode(deps, event, workspace, allowUntrustedCode);
     await runGateMode({ deps, config, event, token, workspace });
   } catch (e) {
     if (e instanceof PerfgateError) core.setFailed(e.message);
     else core.setFailed(`perfgate failed unexpectedly: ${(e as Error).stack ?? String(e)}`);
   }
+}
+
+/**
+ * On pull_request_target, stops the run unless the workspace holds a commit of the base branch
+ * (github/untrusted-code.ts decides); with allow-untrusted-code it runs and says so every time.
+ */
+async function refuseUntrustedCode(deps: ActionDeps, event: EventInfo, workspace: string, allowUntrustedCode: boolean): Promise<void> {
+  if (!checksCodeTrust(event.eventName)) return;
+  const facts = await readCheckoutFacts(
+    { event, workspace, allowUntrustedCode },
+    {
+      git,
+      branchTip: async (branch) => {
+        try {
+          const { data } = await deps.rest.request('GET /repos/{owner}/{repo}/branches/{branch}', { owner: event.owner, repo: event.repo, branch });
+          return String((data as { commit?: { sha?: unknown } }).commit?.sha ?? '');
+        } catch (e) {
+          const status = httpStatusOf(e);
+          throw new Error(`GET branches/${branch}${status === null ? '' : ` answered HTTP ${status}`}: ${(e as Error).message}`);
+        }
+      },
+    },
+  );
+  const decision = decideCodeTrust(facts);
+  if (!decision.run) throw new PerfgateError(decision.error);
+  if (decision.warning) deps.core.warning(decision.warning);
 }
 
 /**

@@ -112,6 +112,16 @@ describe('REST state', () => {
     expect((await get('/repos/octo-org/service/issues/6/comments')).status).toBe(404);
   });
 
+  it('serves the tip of a branch that was set, 404 for one that was not', async () => {
+    fake.setBranch('release/1.x', 'a'.repeat(40));
+    const found = await get('/repos/octo-org/service/branches/release%2F1.x');
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({ name: 'release/1.x', commit: { sha: 'a'.repeat(40) } });
+    const missing = await get('/repos/octo-org/service/branches/main');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ message: 'Branch not found' });
+  });
+
   it('answers 401 to a wrong token and records unknown routes', async () => {
     expect((await get('/repos/octo-org/service', 'ghs_other')).status).toBe(401);
     expect((await get('/repos/octo-org/service/deployments')).status).toBe(404);

@@ -50,6 +50,7 @@ const routes: Route[] = [
   { method: 'DELETE', pattern: /^\/issues\/comments\/(\d+)$/, handler: deleteComment },
   { method: 'GET', pattern: /^\/issues\/(\d+)\/labels$/, handler: listLabels },
   { method: 'GET', pattern: /^\/pulls\/(\d+)$/, handler: getPull },
+  { method: 'GET', pattern: /^\/branches\/([^/]+)$/, handler: getBranch },
 ];
 
 /** Answers a REST call, or returns undefined when no route matches. */
@@ -368,5 +369,20 @@ function getPull(_call: Call, ctx: RestContext, repo: RepoRecord, [number]: stri
       repo: repoJson(ctx, repo),
     },
     author_association: 'CONTRIBUTOR',
+  });
+}
+
+// ---- branches ----
+
+function getBranch(_call: Call, ctx: RestContext, repo: RepoRecord, [encoded]: string[]): Reply {
+  const name = decodeURIComponent(encoded ?? '');
+  const sha = ctx.state.branchTip(repo.id, name);
+  if (!sha) return json(404, { message: 'Branch not found', documentation_url: 'https://docs.github.com/rest/branches/branches#get-a-branch', status: '404' });
+  const full = `${repo.owner}/${repo.name}`;
+  return json(200, {
+    name,
+    commit: { sha, url: `${ctx.apiUrl}/repos/${full}/commits/${sha}` },
+    protected: false,
+    _links: { self: `${ctx.apiUrl}/repos/${full}/branches/${encodeURIComponent(name)}`, html: `${ctx.serverUrl}/${full}/tree/${name}` },
   });
 }

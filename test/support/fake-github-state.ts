@@ -173,6 +173,8 @@ export class FakeState {
   readonly comments: CommentRecord[] = [];
   readonly pulls: PullRecord[] = [];
   readonly labelIds = new Map<string, number>();
+  /** Branch tips by `<repository id>/<branch>`; a branch not set here is unknown (404). */
+  readonly branchTips = new Map<string, string>();
 
   // Different ranges per kind, so that passing a run id where an artifact id is
   // expected finds nothing instead of a wrong record.
@@ -320,6 +322,14 @@ export class FakeState {
 
   pull(repositoryId: number, number: number): PullRecord | undefined {
     return this.pulls.find((p) => p.repositoryId === repositoryId && p.number === number);
+  }
+
+  setBranch(repositoryId: number, name: string, sha: string): void {
+    this.branchTips.set(`${repositoryId}/${name}`, sha);
+  }
+
+  branchTip(repositoryId: number, name: string): string | undefined {
+    return this.branchTips.get(`${repositoryId}/${name}`);
   }
 
   labelId(name: string): number {

@@ -123,6 +123,8 @@ export interface FakeGitHub {
   addPull(input: AddPullInput): PullRecord;
   addComment(prNumber: number, input: AddCommentInput): CommentRecord;
   setLabels(prNumber: number, labels: string[]): void;
+  /** Sets the tip of a branch of the main repository (GET .../branches/{branch}). */
+  setBranch(name: string, sha: string): void;
 
   /** Comments on a pull request of the main repository, oldest first. */
   comments(prNumber: number): CommentRecord[];
@@ -339,6 +341,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
       if (!pull) throw new Error(`fake-github: setLabels: pull request #${prNumber} is unknown; call addPull first`);
       pull.labels = [...labels];
     },
+    setBranch: (name, sha) => state.setBranch(repo.id, name, sha),
     comments: (prNumber) => state.commentsOf(repo.id, prNumber),
     artifacts: (artifactName) =>
       state.artifactsOf(repo.id).filter((a) => artifactName === undefined || a.name === artifactName),
