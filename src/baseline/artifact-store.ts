@@ -13,6 +13,9 @@ export interface RestClient {
   request(route: string, params?: Record<string, unknown>): Promise<{ data: unknown; status: number }>;
 }
 
+/** Uploads files as an artifact of the current workflow run (the action's, see github/run-artifacts.ts). */
+export type ArtifactUploader = (name: string, files: string[], rootDirectory: string, retentionDays: number) => Promise<void>;
+
 /** Where a candidate's archive comes from: the artifact client in the action, plain REST in the CLI. */
 export type ArchiveFetcher = (artifact: { id: number; runId: number; digest: string | null }) => Promise<Buffer>;
 
@@ -20,7 +23,9 @@ export interface ArtifactStoreOptions {
   rest: RestClient;
   fetchArchive: ArchiveFetcher;
   /** Uploads a new baseline; absent where nothing is ever saved (the CLI's fetch). */
-  upload?: Pick<ArtifactClient, 'uploadArtifact'>;
+  upload?: ArtifactUploader;
+  /** The workflow run looking up (and saving) a baseline: its own earlier attempts never serve as one. */
+  currentRunId?: number | null;
   owner: string;
   repo: string;
   repositoryId: number;
@@ -92,7 +97,12 @@ export class ArtifactStore implements BaselineStore {
     for (const raw of listed) {
       if (tried >= MAX_CANDIDATES) break;
       const facts = artifactFacts(raw);
-      const first = judgeArtifact(facts, { defaultBranch: this.o.defaultBranch, repositoryId: this.o.repositoryId, now: this.o.now() });
+      const first = judgeArtifact(facts, {
+        defaultBranch: this.o.defaultBranch,
+        repositoryId: this.o.repositoryId,
+        now: this.o.now(),
+        currentRunId: this.o.currentRunId ?? null,
+      });
       if (!first.trusted) {
         rejected.push(first.reason);
         continue;
@@ -160,7 +170,7 @@ export class ArtifactStore implements BaselineStore {
     writeFileSync(file, JSON.stringify(results));
     try {
       if (!this.o.upload) throw new Error(`cannot save ${this.name}: this store has no artifact client to upload with`);
-      await this.o.upload.uploadArtifact(this.name, [file], dir, { retentionDays: this.o.retentionDays ?? 90 });
+      await this.o.upload(this.name, [file], dir, this.o.retentionDays ?? 90);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -19,6 +19,8 @@ export interface TrustContext {
   repositoryId: number;
   /** ISO time used for expiry, passed in so the rule has no clock. */
   now: string;
+  /** The workflow run doing the lookup, when it is one. */
+  currentRunId?: number | null;
 }
 
 export type TrustJudgement = { trusted: true } | { trusted: false; reason: string };
@@ -42,6 +44,11 @@ export function judgeArtifact(a: ArtifactFacts, ctx: TrustContext): TrustJudgeme
   }
   if (run.headBranch !== ctx.defaultBranch) {
     return { trusted: false, reason: `${what} was made on branch ${run.headBranch ?? '(unknown)'}, not the default branch ${ctx.defaultBranch}` };
+  }
+  // A re-run keeps the run id: what an earlier attempt stored measured this same commit, and this
+  // attempt is about to replace it. It is not an earlier run to compare with or carry into history.
+  if (ctx.currentRunId !== undefined && ctx.currentRunId !== null && run.id === ctx.currentRunId) {
+    return { trusted: false, reason: `${what} was uploaded by an earlier attempt of this workflow run` };
   }
   return { trusted: true };
 }

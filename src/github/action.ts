@@ -4,7 +4,14 @@ import { dirname, join, resolve } from 'node:path';
 import type * as coreModule from '@actions/core';
 import type { ArtifactClient } from '@actions/artifact';
 import type { Analysis } from '../analyze/types.js';
-import { ArtifactStore, RESULTS_FILE_NAME, artifactClientFetcher, type ArchiveFetcher, type RestClient } from '../baseline/artifact-store.js';
+import {
+  ArtifactStore,
+  RESULTS_FILE_NAME,
+  artifactClientFetcher,
+  type ArchiveFetcher,
+  type ArtifactUploader,
+  type RestClient,
+} from '../baseline/artifact-store.js';
 import type { BaselineLookup, BaselineStore } from '../baseline/store.js';
 import type { Config } from '../config/config.js';
 import { ALLOW_UNTRUSTED_CODE_INPUT, CONFIG_INPUTS, OUTPUTS } from '../config/inputs.js';
@@ -22,9 +29,11 @@ import { environmentFingerprint } from '../results/environment.js';
 import { writeResultsFile } from '../results/file.js';
 import { httpStatusOf, upsertStickyComment } from './comment.js';
 import { readEvent, type EventInfo } from './context.js';
+import { tokenLogin } from './identity.js';
 import { runReportMode } from './report-mode.js';
 import { readCheckoutFacts } from './checkout-facts.js';
 import { checksCodeTrust, decideCodeTrust, parseAllowUntrustedCode } from './untrusted-code.js';
+import { attemptStartFromRest, runArtifactUploader } from './run-artifacts.js';
 
 export type Core = Pick<
   typeof coreModule,
@@ -37,7 +46,7 @@ export interface ActionDeps {
   eventName: string;
   payload: Record<string, unknown>;
   rest: RestClient;
-  artifacts: Pick<ArtifactClient, 'uploadArtifact' | 'downloadArtifact'>;
+  artifacts: Pick<ArtifactClient, 'uploadArtifact' | 'downloadArtifact' | 'getArtifact' | 'deleteArtifact'>;
   measureDeps: MeasureDeps;
   findFreePort(): Promise<number>;
   now(): Date;
@@ -140,7 +149,8 @@ export function artifactStoreFor(m: ModeInput): ArtifactStore | null {
   return new ArtifactStore({
     rest: deps.rest,
     fetchArchive: archiveFetcherFor(m),
-    upload: deps.artifacts,
+    upload: artifactUploaderFor(m),
+    currentRunId: /^\d+$/.test(event.runId) ? Number(event.runId) : null,
     owner: event.owner,
     repo: event.repo,
     repositoryId: event.repositoryId,
@@ -149,6 +159,20 @@ export function artifactStoreFor(m: ModeInput): ArtifactStore | null {
     suite: m.config.suite,
     tmpDir: runnerTemp(deps.env),
     now: () => deps.now().toISOString(),
+  });
+}
+
+/** Uploads to this run, replacing what an earlier attempt of it left under the same name. */
+export function artifactUploaderFor(m: ModeInput): ArtifactUploader {
+  const { deps, event } = m;
+  const log = (line: string): void => deps.core.info(line);
+  return runArtifactUploader({
+    client: deps.artifacts,
+    suite: m.config.suite,
+    runId: event.runId,
+    attempt: event.runAttempt,
+    attemptStartedAt: () => attemptStartFromRest(deps.rest, { owner: event.owner, repo: event.repo, runId: event.runId, attempt: event.runAttempt, log }),
+    log,
   });
 }
 
@@ -327,8 +351,10 @@ async function uploadResultsForReport(m: ModeInput, resultsPath: string, event: 
   try {
     copyFileSync(resultsPath, results);
     writeFileSync(meta, JSON.stringify({ pullRequest: event.pullRequest!.number, headSha: event.pullRequest!.headSha }));
-    await m.deps.artifacts.uploadArtifact(resultsArtifactName(m.config.suite), [results, meta], dir, { retentionDays: 7 });
+    await artifactUploaderFor(m)(resultsArtifactName(m.config.suite), [results, meta], dir, 7);
   } catch (e) {
+    // Two jobs with one suite would have the report comment with either's results: a setup error.
+    if (e instanceof PerfgateError) throw e;
     m.deps.core.warning(`could not upload the results artifact for the report pattern: ${(e as Error).message}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -342,7 +368,15 @@ export function runnerTemp(env: NodeJS.ProcessEnv): string {
 
 export async function postComment(m: ModeInput, issueNumber: number, body: string): Promise<string | null> {
   try {
-    const r = await upsertStickyComment(m.deps.rest, { owner: m.event.owner, repo: m.event.repo, issueNumber }, commentMarker(m.config.suite), body);
+    const target = { owner: m.event.owner, repo: m.event.repo, issueNumber };
+    const r = await upsertStickyComment(m.deps.rest, target, commentMarker(m.config.suite), body, () => tokenLogin(m.deps.rest));
+    const n = r.othersWithMarker.length;
+    if (n > 0) {
+      m.deps.core.info(
+        `${n} comment${n === 1 ? '' : 's'} carrying the marker ${n === 1 ? 'was' : 'were'} written by someone else ` +
+          `(${[...new Set(r.othersWithMarker)].join(', ')}) and ${n === 1 ? 'was' : 'were'} left alone`,
+      );
+    }
     m.deps.core.info(`${r.created ? 'posted' : 'updated'} the perfgate comment: ${r.url}`);
     return r.url;
   } catch (e) {

@@ -11,6 +11,8 @@ export interface EventInfo {
   sha: string;
   ref: string;
   runId: string;
+  /** GITHUB_RUN_ATTEMPT: 1, then 2, 3 ... for each "Re-run jobs" of the same run id. */
+  runAttempt: number;
   serverUrl: string;
   pullRequest: { number: number; headSha: string; baseSha: string; baseRef: string; labels: string[]; fromFork: boolean } | null;
   workflowRun: { id: number; headSha: string; event: string; pullRequestNumbers: number[]; headBranch: string | null } | null;
@@ -44,6 +46,7 @@ export function readEvent(env: NodeJS.ProcessEnv, eventName: string, payload: Pa
     sha: env.GITHUB_SHA ?? '',
     ref,
     runId: env.GITHUB_RUN_ID ?? '',
+    runAttempt: /^[1-9]\d*$/.test(env.GITHUB_RUN_ATTEMPT ?? '') ? Number(env.GITHUB_RUN_ATTEMPT) : 1,
     serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
     pullRequest: pr
       ? {

@@ -31,6 +31,15 @@ describe('trust rules', () => {
     expect(judgeArtifact(facts, ctx)).toEqual(expected);
   });
 
+  test("an earlier attempt of the run looking (a re-run keeps the run id) is not its baseline; another run's is", () => {
+    expect(judgeArtifact(artifact(), { ...ctx, currentRunId: 9 })).toEqual({
+      trusted: false,
+      reason: 'artifact perfgate-baseline-api #42 was uploaded by an earlier attempt of this workflow run',
+    });
+    expect(judgeArtifact(artifact(), { ...ctx, currentRunId: 10 })).toEqual({ trusted: true });
+    expect(judgeArtifact(artifact(), { ...ctx, currentRunId: null })).toEqual({ trusted: true });
+  });
+
   test('only push, schedule and workflow_dispatch runs make baselines', () => {
     expect(judgeRunEvent(artifact(), 'push')).toEqual({ trusted: true });
     expect(judgeRunEvent(artifact(), 'workflow_dispatch')).toEqual({ trusted: true });

@@ -81,6 +81,9 @@ export interface GateRun {
   event: ActionEvent;
   inputs?: Record<string, string | number | boolean>;
   env?: Record<string, string | undefined>;
+  /** An existing run (e.g. one re-run with fake.rerun) instead of a new one, and the job in it. */
+  runId?: number;
+  jobId?: number;
 }
 
 const tmpDirs: string[] = [];
@@ -94,6 +97,8 @@ export async function runGate(r: GateRun): Promise<RunActionResult> {
     entry: r.bundles.index,
     inputs: serviceInputs(port, r.inputs),
     env: { PERFGATE_RETRY_BASE_MS: '1', ...r.env },
+    ...(r.runId !== undefined ? { runId: r.runId } : {}),
+    ...(r.jobId !== undefined ? { jobId: r.jobId } : {}),
   });
   tmpDirs.push(result.tmpDir);
   return result;
@@ -101,7 +106,15 @@ export async function runGate(r: GateRun): Promise<RunActionResult> {
 
 /** Runs the built action with the given inputs only (no service), e.g. `mode: report`. */
 export async function runReport(r: Omit<GateRun, 'inputs'> & { inputs: Record<string, string | number | boolean> }): Promise<RunActionResult> {
-  const result = await runAction({ fake: r.fake, event: r.event, entry: r.bundles.index, inputs: r.inputs, env: { PERFGATE_RETRY_BASE_MS: '1', ...r.env } });
+  const result = await runAction({
+    fake: r.fake,
+    event: r.event,
+    entry: r.bundles.index,
+    inputs: r.inputs,
+    env: { PERFGATE_RETRY_BASE_MS: '1', ...r.env },
+    ...(r.runId !== undefined ? { runId: r.runId } : {}),
+    ...(r.jobId !== undefined ? { jobId: r.jobId } : {}),
+  });
   tmpDirs.push(result.tmpDir);
   return result;
 }

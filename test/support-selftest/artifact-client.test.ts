@@ -114,6 +114,33 @@ describe('the real @actions/artifact client against the fake', () => {
     expect(fake.requests.filter((r) => r.kind === 'twirp').map((r) => r.status)).toEqual([409]);
   });
 
+  it("deletes an earlier job's artifact of the run by name with the runtime token, after which the name is free again", async () => {
+    const run = fake.addRun();
+    await writeFile(join(dir, 'perfgate-results.json'), 'first attempt');
+    const first = await runClient('upload-artifact.mjs', ['again', dir, join(dir, 'perfgate-results.json')], env(run.id));
+    expect(first.code).toBe(0);
+    const [earlier] = fake.artifacts('again');
+    expect(earlier?.jobId).toBe('7');
+
+    // A re-run's job has a token of its own; the client names the uploading job when it deletes.
+    const rerunEnv = { ...env(run.id), ...fake.clientEnv({ runId: run.id, jobId: 8 }) };
+    const deleted = await runClient('delete-artifact.mjs', ['again'], rerunEnv);
+    expect(deleted.stderr).toBe('');
+    expect(deleted.result).toEqual({ id: earlier?.id });
+    expect(fake.artifacts('again')).toEqual([]);
+    const twirp = fake.requests.filter((r) => r.kind === 'twirp');
+    expect(twirp.slice(-2).map((r) => [r.path.split('/').pop(), JSON.parse(r.body.toString()) as unknown, r.status])).toEqual([
+      ['ListArtifacts', { workflow_run_backend_id: String(run.id), workflow_job_run_backend_id: '8', name_filter: 'again' }, 200],
+      ['DeleteArtifact', { workflow_run_backend_id: String(run.id), workflow_job_run_backend_id: '7', name: 'again' }, 200],
+    ]);
+
+    await writeFile(join(dir, 'perfgate-results.json'), 'second attempt');
+    const second = await runClient('upload-artifact.mjs', ['again', dir, join(dir, 'perfgate-results.json')], rerunEnv);
+    expect(second.code).toBe(0);
+    const [replaced] = fake.artifacts('again');
+    expect(fake.artifactFiles(replaced?.id ?? 0)['perfgate-results.json']?.toString()).toBe('second attempt');
+  });
+
   it('refuses a twirp call whose run does not match the runtime token', async () => {
     const run = fake.addRun();
     const response = await fetch(`${fake.url}/twirp/github.actions.results.api.v1.ArtifactService/ListArtifacts`, {

@@ -129,6 +129,51 @@ describe('REST state', () => {
   });
 });
 
+describe('token identities', () => {
+  async function post(path: string, token: string, body: unknown): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(`${fake.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `token ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as unknown };
+  }
+
+  it('GET /user refuses installation tokens and names the user of a personal one; GraphQL viewer names both', async () => {
+    const user = { login: 'perf-ops', id: 7001, type: 'User' as const };
+    const pat = fake.addToken(user);
+    const app = fake.addToken({ login: 'perf-app[bot]', id: 8001, type: 'Bot' }, { installation: true });
+    expect(await get('/user')).toMatchObject({ status: 403, body: { message: 'Resource not accessible by integration' } });
+    expect(await get('/user', app)).toMatchObject({ status: 403 });
+    expect(await get('/user', pat)).toMatchObject({ status: 200, body: { login: 'perf-ops', id: 7001, type: 'User' } });
+    const viewer = (token: string) => post('/graphql', token, { query: 'query { viewer { login databaseId } }' });
+    expect(await viewer(fake.token)).toEqual({ status: 200, body: { data: { viewer: { login: 'github-actions[bot]', databaseId: 41898282 } } } });
+    expect(await viewer(app)).toEqual({ status: 200, body: { data: { viewer: { login: 'perf-app[bot]', databaseId: 8001 } } } });
+    expect(await viewer(pat)).toEqual({ status: 200, body: { data: { viewer: { login: 'perf-ops', databaseId: 7001 } } } });
+    expect(await post('/graphql', pat, { query: '{ viewer { email } }' })).toMatchObject({ status: 200, body: { errors: [{ message: "Field 'email' doesn't exist on type 'User'" }] } });
+  });
+
+  it('writes a comment under the identity of the token that created it', async () => {
+    fake.addPull({ number: 3, headSha: 'c'.repeat(40) });
+    const pat = fake.addToken({ login: 'perf-ops', id: 7001, type: 'User' });
+    expect((await post('/repos/octo-org/service/issues/3/comments', fake.token, { body: 'a' })).status).toBe(201);
+    expect((await post('/repos/octo-org/service/issues/3/comments', pat, { body: 'b' })).status).toBe(201);
+    expect(fake.comments(3).map((c) => [c.body, c.user.login])).toEqual([
+      ['a', 'github-actions[bot]'],
+      ['b', 'perf-ops'],
+    ]);
+  });
+
+  it('a re-run keeps the run id, counts the attempt and starts it now', async () => {
+    const run = fake.addRun({ event: 'push' });
+    now = new Date('2025-06-01T12:30:00Z');
+    expect(fake.rerun(run.id)).toMatchObject({ id: run.id, runAttempt: 2, runStartedAt: '2025-06-01T12:30:00Z', status: 'in_progress' });
+    expect(await get(`/repos/octo-org/service/actions/runs/${run.id}`)).toMatchObject({
+      body: { run_attempt: 2, created_at: '2025-06-01T12:00:00Z', run_started_at: '2025-06-01T12:30:00Z' },
+    });
+  });
+});
+
 describe('fault injection', () => {
   it('fails the given number of matching requests, then answers normally', async () => {
     const fault = fake.fail({ method: 'GET', path: /^\/repos\/octo-org\/service$/ }, { status: 502, times: 2 });

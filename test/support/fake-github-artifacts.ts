@@ -81,7 +81,10 @@ export class ArtifactService {
     const body = req as Record<string, unknown>;
     const runIdText = str(body.workflow_run_backend_id);
     const jobId = str(body.workflow_job_run_backend_id);
-    if (runIdText !== scope.runId || jobId !== scope.jobId) {
+    // The client deletes an artifact by the ids ListArtifacts gave for it: the job that uploaded it,
+    // which after "Re-run jobs" is an earlier attempt's job, not the token's. The run must match.
+    const deletesOnRun = method === 'DeleteArtifact' && runIdText === scope.runId;
+    if (runIdText !== scope.runId || (jobId !== scope.jobId && !deletesOnRun)) {
       return twirpError(
         403,
         'permission_denied',
@@ -94,7 +97,7 @@ export class ArtifactService {
     }
     switch (method) {
       case 'CreateArtifact':
-        return this.create(run.id, jobId, body);
+        return this.create(run.id, scope.jobId, body);
       case 'FinalizeArtifact':
         return this.finalize(run.id, body);
       case 'ListArtifacts':
@@ -113,7 +116,8 @@ export class ArtifactService {
     if (!name) return twirpError(400, 'invalid_argument', 'name is required');
     const existing = this.state.artifacts.find((a) => a.workflowRun.id === runId && a.name === name);
     if (existing) {
-      return twirpError(409, 'already_exists', `an artifact named ${name} already exists on run ${runId}`);
+      // GitHub's answer when a re-run (same run id) uploads a name an earlier attempt used.
+      return twirpError(409, 'already_exists', 'an artifact with this name already exists on the workflow run');
     }
     const upload: PendingUpload = {
       runId,
@@ -200,6 +204,10 @@ export class ArtifactService {
   private remove(runId: number, body: Record<string, unknown>): Reply {
     const artifact = this.findOnRun(runId, body);
     if (!artifact) return twirpError(404, 'not_found', `no artifact ${str(body.name)} on run ${runId}`);
+    const jobId = str(body.workflow_job_run_backend_id);
+    if (jobId !== artifact.jobId) {
+      return twirpError(404, 'not_found', `no artifact ${str(body.name)} of job ${jobId} on run ${runId} (it belongs to job ${artifact.jobId})`);
+    }
     this.state.artifacts.splice(this.state.artifacts.indexOf(artifact), 1);
     return twirpOk({ ok: true, artifact_id: String(artifact.id) });
   }

@@ -7,9 +7,9 @@ import type {
   PullRecord,
   RepoRecord,
   RunRecord,
+  TokenIdentity,
   UserRecord,
 } from './fake-github-state.js';
-import { BOT_USER } from './fake-github-state.js';
 
 // The REST endpoints perfgate uses, answering with the fields real GitHub sends
 // (a realistic subset), so Octokit and @actions/artifact work unchanged.
@@ -22,6 +22,8 @@ export interface RestContext {
   serverUrl: string;
   /** Signed blob URL that serves an artifact's zip. */
   blobDownloadUrl(artifact: ArtifactRecord): string;
+  /** Who the token of this call acts as: the author of what it writes. */
+  viewer: TokenIdentity;
 }
 
 /** GitHub refuses comment bodies longer than this many characters. */
@@ -55,6 +57,8 @@ const routes: Route[] = [
 
 /** Answers a REST call, or returns undefined when no route matches. */
 export function handleRest(call: Call, ctx: RestContext): Reply | undefined {
+  if (call.url.pathname === '/user' && call.method === 'GET') return authenticatedUser(ctx);
+  if (call.url.pathname === '/graphql' && call.method === 'POST') return graphql(call, ctx);
   const match = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(call.url.pathname);
   if (!match) return undefined;
   const [, owner = '', name = '', rest = ''] = match;
@@ -83,6 +87,36 @@ function userJson(ctx: RestContext, user: UserRecord): Record<string, unknown> {
     type: user.type,
     site_admin: false,
   };
+}
+
+/** GitHub refuses `GET /user` to installation tokens (GITHUB_TOKEN, an app's token). */
+function authenticatedUser(ctx: RestContext): Reply {
+  if (ctx.viewer.installation) {
+    return json(403, {
+      message: 'Resource not accessible by integration',
+      documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+      status: '403',
+    });
+  }
+  return json(200, { ...userJson(ctx, ctx.viewer.user), name: null, email: null });
+}
+
+/**
+ * GraphQL, as far as `viewer` goes: it answers every kind of token, installation tokens with their
+ * bot. Only the requested fields are answered; anything else is a GraphQL error (HTTP 200, as
+ * GitHub answers them).
+ */
+function graphql(call: Call, ctx: RestContext): Reply {
+  const query = (parseJson(call.body) as { query?: unknown } | undefined)?.query;
+  const viewer = typeof query === 'string' ? /^\s*(?:query\s*\w*\s*)?\{\s*viewer\s*\{([^{}]*)\}\s*\}\s*$/.exec(query) : null;
+  if (!viewer) return json(200, { errors: [{ message: 'the fake GitHub answers only `query { viewer { ... } }`' }] });
+  const known: Record<string, unknown> = { login: ctx.viewer.user.login, databaseId: ctx.viewer.user.id };
+  const fields = (viewer[1] ?? '').split(/[\s,]+/).filter(Boolean);
+  const unknown = fields.filter((f) => !(f in known));
+  if (unknown.length > 0) {
+    return json(200, { errors: unknown.map((f) => ({ message: `Field '${f}' doesn't exist on type 'User'`, path: ['query', 'viewer', f] })) });
+  }
+  return json(200, { data: { viewer: Object.fromEntries(fields.map((f) => [f, known[f]])) } });
 }
 
 function ownerJson(ctx: RestContext, repo: RepoRecord): Record<string, unknown> {
@@ -214,9 +248,9 @@ function runJson(ctx: RestContext, repo: RepoRecord, run: RunRecord): Record<str
     html_url: `${ctx.serverUrl}/${full}/actions/runs/${run.id}`,
     pull_requests: [],
     created_at: run.createdAt,
-    updated_at: run.createdAt,
+    updated_at: run.runStartedAt,
     run_attempt: run.runAttempt,
-    run_started_at: run.createdAt,
+    run_started_at: run.runStartedAt,
     actor: userJson(ctx, { login: 'octocat', id: 583231, type: 'User' }),
     head_commit: { id: run.headSha, tree_id: run.headSha, message: 'commit', timestamp: run.createdAt },
     repository: repoJson(ctx, repo),
@@ -284,7 +318,7 @@ function createComment(call: Call, ctx: RestContext, repo: RepoRecord, [number]:
   if (!knownIssue(ctx, repo, number)) return notFound();
   const body = commentBody(call);
   if (typeof body !== 'string') return body;
-  const comment = ctx.state.addComment(repo.id, num(number), { body, user: BOT_USER });
+  const comment = ctx.state.addComment(repo.id, num(number), { body, user: ctx.viewer.user });
   const location = `${ctx.apiUrl}/repos/${repo.owner}/${repo.name}/issues/comments/${comment.id}`;
   return json(201, commentJson(ctx, repo, comment), { location });
 }

@@ -24,6 +24,8 @@ export interface RunRecord {
   conclusion: string | null;
   runAttempt: number;
   createdAt: string;
+  /** When the latest attempt started: createdAt, until a re-run starts a later attempt. */
+  runStartedAt: string;
 }
 
 export interface ArtifactWorkflowRun {
@@ -86,6 +88,15 @@ export interface PullRecord {
 
 export const BOT_USER: UserRecord = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
 export const HUMAN_USER: UserRecord = { login: 'octocat', id: 583231, type: 'User' };
+
+/**
+ * Who a token acts as. GITHUB_TOKEN and a GitHub App's token are installation tokens: they write as
+ * the app's bot, and `GET /user` refuses them (403); a personal access token acts as its user.
+ */
+export interface TokenIdentity {
+  user: UserRecord;
+  installation: boolean;
+}
 
 export interface AddRepoInput {
   owner: string;
@@ -217,6 +228,7 @@ export class FakeState {
     const repositoryId = input.repositoryId ?? defaultRepo.id;
     const repo = this.repoById(repositoryId);
     if (!repo) throw new Error(`fake-github: addRun: unknown repositoryId ${repositoryId}; add the repository first`);
+    const createdAt = iso(input.createdAt, this.now());
     const run: RunRecord = {
       id,
       repositoryId,
@@ -227,7 +239,8 @@ export class FakeState {
       status: input.status ?? 'completed',
       conclusion: input.conclusion === undefined ? 'success' : input.conclusion,
       runAttempt: input.runAttempt ?? 1,
-      createdAt: iso(input.createdAt, this.now()),
+      createdAt,
+      runStartedAt: createdAt,
     };
     this.runs.push(run);
     return run;
@@ -235,6 +248,20 @@ export class FakeState {
 
   runById(id: number): RunRecord | undefined {
     return this.runs.find((r) => r.id === id);
+  }
+
+  /**
+   * "Re-run jobs": the same run id, the next attempt, started now. Artifacts of earlier attempts
+   * stay on the run, as on GitHub.
+   */
+  rerun(id: number): RunRecord {
+    const run = this.runById(id);
+    if (!run) throw new Error(`fake-github: rerun: unknown run ${id}; call addRun first`);
+    run.runAttempt++;
+    run.runStartedAt = iso(undefined, this.now());
+    run.status = 'in_progress';
+    run.conclusion = null;
+    return run;
   }
 
   /** Stores an artifact of a run; used both by seeding and by a finalized upload. */

@@ -18,8 +18,10 @@ import type {
   PullRecord,
   RepoRecord,
   RunRecord,
+  TokenIdentity,
+  UserRecord,
 } from './fake-github-state.js';
-import { FakeState } from './fake-github-state.js';
+import { BOT_USER, FakeState } from './fake-github-state.js';
 import { makeRuntimeToken, parseRuntimeToken } from './runtime-token.js';
 import { readZip } from './zip.js';
 
@@ -39,6 +41,8 @@ export type {
   PullRecord,
   RepoRecord,
   RunRecord,
+  TokenIdentity,
+  UserRecord,
 };
 export { BOT_USER, HUMAN_USER } from './fake-github-state.js';
 export { makeRuntimeToken, parseRuntimeToken } from './runtime-token.js';
@@ -49,7 +53,7 @@ export interface FakeGitHubOptions {
   repository?: string;
   repositoryId?: number;
   defaultBranch?: string;
-  /** The token REST clients must present; default a fresh random ghs_ token. */
+  /** The token REST clients must present; default a fresh random ghs_ token. It acts as github-actions[bot], like GITHUB_TOKEN. */
   token?: string;
   /** Base of html_url links; default https://github.com. */
   serverUrl?: string;
@@ -125,6 +129,13 @@ export interface FakeGitHub {
   setLabels(prNumber: number, labels: string[]): void;
   /** Sets the tip of a branch of the main repository (GET .../branches/{branch}). */
   setBranch(name: string, sha: string): void;
+  /**
+   * Another token the API accepts, acting as `user`: an installation token (ghs_, like a GitHub
+   * App's) when `installation` is true, else a personal access token (ghp_). Returns the token.
+   */
+  addToken(user: UserRecord, opts?: { installation?: boolean }): string;
+  /** "Re-run jobs" of a run: the next attempt, started now; artifacts of earlier attempts stay. */
+  rerun(runId: number): RunRecord;
 
   /** Comments on a pull request of the main repository, oldest first. */
   comments(prNumber: number): CommentRecord[];
@@ -161,7 +172,7 @@ function matches(matcher: RequestMatcher, request: RecordedRequest): boolean {
 function kindOf(path: string): RecordedRequest['kind'] {
   if (path.startsWith(TWIRP_PREFIX)) return 'twirp';
   if (path.startsWith(BLOB_PREFIX)) return 'blob';
-  if (path.startsWith('/repos/')) return 'rest';
+  if (path.startsWith('/repos/') || path === '/user' || path === '/graphql') return 'rest';
   return 'other';
 }
 
@@ -227,20 +238,20 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
     ...(opts.defaultBranch !== undefined ? { defaultBranch: opts.defaultBranch } : {}),
   });
   const token = opts.token ?? `ghs_fake${randomBytes(16).toString('hex')}`;
+  const tokens = new Map<string, TokenIdentity>([[token, { user: BOT_USER, installation: true }]]);
   const serverUrl = opts.serverUrl ?? 'https://github.com';
   const requests: RecordedRequest[] = [];
   const unhandledRequests: RecordedRequest[] = [];
   const faults: ActiveFault[] = [];
   let baseUrl = '';
   const artifactService = new ArtifactService(state, () => baseUrl);
-  const restContext = {
+  const restContext = (viewer: TokenIdentity) => ({
     state,
-    get apiUrl() {
-      return baseUrl;
-    },
+    apiUrl: baseUrl,
     serverUrl,
     blobDownloadUrl: (artifact: ArtifactRecord) => artifactService.downloadUrl(artifact),
-  };
+    viewer,
+  });
 
   const route = (call: Call, request: RecordedRequest): Reply => {
     const fault = faults.find((f) => f.remaining > 0 && matches(f.matcher, request));
@@ -262,10 +273,11 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
       }
       return artifactService.handleTwirp(call, scope);
     }
-    if (bearer(call.headers) !== token) {
+    const viewer = tokens.get(bearer(call.headers) ?? '');
+    if (!viewer) {
       return json(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
     }
-    const reply = handleRest(call, restContext);
+    const reply = handleRest(call, restContext(viewer));
     if (reply) return reply;
     unhandledRequests.push(request);
     return notFound();
@@ -342,6 +354,12 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
       pull.labels = [...labels];
     },
     setBranch: (name, sha) => state.setBranch(repo.id, name, sha),
+    addToken(user, { installation = false } = {}) {
+      const added = `${installation ? 'ghs' : 'ghp'}_fake${randomBytes(16).toString('hex')}`;
+      tokens.set(added, { user, installation });
+      return added;
+    },
+    rerun: (runId) => state.rerun(runId),
     comments: (prNumber) => state.commentsOf(repo.id, prNumber),
     artifacts: (artifactName) =>
       state.artifactsOf(repo.id).filter((a) => artifactName === undefined || a.name === artifactName),

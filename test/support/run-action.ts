@@ -32,6 +32,7 @@ export interface RunActionOptions {
   timeoutMs?: number;
   /** The workflow run; default a new run registered in the fake from the event. */
   runId?: number;
+  /** The job's backend id in the runtime token; default 1. A re-run job or another job of the run has its own. */
   jobId?: number;
   /** Default <repo>/dist/index.js. */
   entry?: string;
@@ -250,7 +251,8 @@ export async function runAction(opts: RunActionOptions): Promise<RunActionResult
     GITHUB_BASE_REF: facts.baseRef ?? '',
     GITHUB_RUN_ID: String(runId),
     GITHUB_RUN_NUMBER: String(runId % 1000),
-    GITHUB_RUN_ATTEMPT: '1',
+    // A re-run (fake.rerun) keeps the run id and counts its attempts.
+    GITHUB_RUN_ATTEMPT: String(fake.state.runById(runId)?.runAttempt ?? 1),
     GITHUB_WORKFLOW: 'perf',
     GITHUB_WORKFLOW_REF: `${repository}/.github/workflows/perf.yml@${facts.ref}`,
     GITHUB_JOB: 'perf',
