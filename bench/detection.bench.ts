@@ -79,7 +79,7 @@ function variant(config: Config, name: string, port: number, env: Record<string,
     commit: null,
     service: {
       name,
-      command: svc.start,
+      command: svc.start!,
       cwd: process.cwd(),
       env,
       port,

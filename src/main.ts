@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { DefaultArtifactClient } from '@actions/artifact';
+import { context } from '@actions/github';
 import { runAction } from './github/action.js';
 import { createRestClient } from './github/octokit.js';
 import { realMeasureDeps } from './measure/deps.js';
@@ -13,14 +13,6 @@ import { findFreePort, installSignalCleanup } from './service/index.js';
 export async function run(): Promise<void> {
   const cleanup = installSignalCleanup();
   const env = process.env;
-  let payload: Record<string, unknown> = {};
-  if (env.GITHUB_EVENT_PATH) {
-    try {
-      payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as Record<string, unknown>;
-    } catch (e) {
-      core.warning(`could not read the event payload at ${env.GITHUB_EVENT_PATH}: ${(e as Error).message}`);
-    }
-  }
   const token = core.getInput('token');
   // Tests shorten the waits between retried requests; anything but a number keeps the defaults.
   const retryBase = Number(env.PERFGATE_RETRY_BASE_MS);
@@ -29,11 +21,11 @@ export async function run(): Promise<void> {
     await runAction({
       core,
       env,
-      eventName: env.GITHUB_EVENT_NAME ?? '',
-      payload,
+      // The event as @actions/github read it from GITHUB_EVENT_NAME and GITHUB_EVENT_PATH.
+      eventName: context.eventName ?? '',
+      payload: context.payload,
       rest: createRestClient({
         token,
-        baseUrl: env.GITHUB_API_URL || undefined,
         log: (m) => core.info(m),
         retryAfterBaseValue: retryBaseMs,
       }),

@@ -1,3 +1,4 @@
+import { mean, sampleVariance } from 'simple-statistics';
 import type { Results } from '../results/schema.js';
 import { studentTSf } from '../stats/index.js';
 import { medianOf, robustSd } from './median.js';
@@ -40,12 +41,12 @@ export function runLevelP(
   const runs = history.map((v) => toAnalysisScale(spec, v));
   const headValues = head.map((v) => toAnalysisScale(spec, v));
   const k = runs.length;
-  const mean = runs.reduce((a, b) => a + b, 0) / k;
-  const variance = runs.reduce((a, v) => a + (v - mean) ** 2, 0) / (k - 1);
+  const center = mean(runs);
+  const variance = sampleVariance(runs);
   const headMedian = medianOf(headValues) as number;
   const headSe = headValues.length > 1 ? (MEDIAN_SE_FACTOR * (robustSd(headValues) as number)) / Math.sqrt(headValues.length) : 0;
   const scale = Math.sqrt(variance * (1 + 1 / k) + headSe ** 2);
-  const distance = headMedian - mean;
+  const distance = headMedian - center;
   if (scale === 0) return distance === 0 ? 1 : 0;
   return Math.min(1, 2 * studentTSf(Math.abs(distance) / scale, k - 1));
 }

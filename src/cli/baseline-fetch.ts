@@ -35,7 +35,6 @@ export async function fetchBaselineCommand(argv: string[], io: CliIO): Promise<n
   const [owner, repo] = repoArg.split('/') as [string, string];
   const rest = createRestClient({
     token,
-    baseUrl: io.env.GITHUB_API_URL || undefined,
     log: (m) => io.stderr(`${m}\n`),
     retryAfterBaseValue: io.env.PERFGATE_RETRY_BASE_MS ? Number(io.env.PERFGATE_RETRY_BASE_MS) : undefined,
   });

@@ -61,5 +61,5 @@ default branch, with the same trust rules as the action, so a CI comparison can 
   perfgate baseline fetch --repo me/app --output base.json && perfgate run --baseline base.json
 
 Needs a token in GITHUB_TOKEN with read access to the repository's actions. GITHUB_API_URL
-overrides the API address (GitHub Enterprise).
+overrides the API address (GitHub Enterprise); https_proxy and no_proxy are honoured.
 `;

@@ -21,7 +21,8 @@ export interface Config {
 }
 
 export interface ServiceConfig {
-  start: string;
+  /** Null when only the variants name start commands (variants.base.start, variants.head.start). */
+  start: string | null;
   cwd: string;
   env: Record<string, string>;
   /** Port the head service listens on (PORT in its environment); null when the command picks its own. */

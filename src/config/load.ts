@@ -138,7 +138,9 @@ export function loadConfig(sources: ConfigSources): Config {
 
 function resolve(raw: RawConfig, problems: string[], purpose: 'measure' | 'analyze'): Config {
   const port = raw.port ?? null;
-  const defaultOrigin = raw.url ? new URL(raw.url).origin : port ? `http://127.0.0.1:${port}` : null;
+  // Paths go to the head's service: the top-level port, or the head variant's own.
+  const pathPort = port ?? raw.variants?.head?.port ?? null;
+  const defaultOrigin = raw.url ? new URL(raw.url).origin : pathPort ? `http://127.0.0.1:${pathPort}` : null;
 
   const scenarios: Scenario[] = [];
   const expect = raw['expect-status'] ?? DEFAULTS.expectStatus;
@@ -200,9 +202,11 @@ function resolve(raw: RawConfig, problems: string[], purpose: 'measure' | 'analy
   }
   if (raw['build-head'] && !raw.build) problems.push('build-head: true needs a "build" command to run');
 
-  const service = raw.start
+  // Each variant may name its own start command instead of a top-level one; the other service
+  // fields (cwd, env, port, readiness) are then still the top level's, shared by both variants.
+  const service = raw.start || raw.variants?.base?.start || raw.variants?.head?.start
     ? {
-        start: raw.start,
+        start: raw.start ?? null,
         cwd: raw.cwd ?? DEFAULTS.cwd,
         env: raw.env ?? {},
         port,

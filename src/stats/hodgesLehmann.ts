@@ -1,3 +1,4 @@
+import { medianSorted } from 'simple-statistics';
 import { mannWhitneyCounts, signedRankCounts } from './exactDistributions.js';
 import { requireSample } from './mannWhitney.js';
 import { normalQuantile } from './normal.js';
@@ -34,10 +35,9 @@ export function hodgesLehmann(x: readonly number[], y: readonly number[], confid
   requireConfidence('hodgesLehmann', confidence);
   const m = x.length;
   const n = y.length;
-  const diffs = new Float64Array(m * n);
-  let i = 0;
-  for (const xi of x) for (const yj of y) diffs[i++] = yj - xi;
-  diffs.sort();
+  const diffs: number[] = [];
+  for (const xi of x) for (const yj of y) diffs.push(yj - xi);
+  diffs.sort(ascending);
   const half = (1 - confidence) / 2;
   let k: number;
   if (m <= EXACT_MAX && n <= EXACT_MAX) {
@@ -64,10 +64,9 @@ export function hodgesLehmannPaired(d: readonly number[], confidence = 0.95): Sh
   requireSample('hodgesLehmannPaired', 'd', d);
   requireConfidence('hodgesLehmannPaired', confidence);
   const n = d.length;
-  const walsh = new Float64Array((n * (n + 1)) / 2);
-  let w = 0;
-  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) walsh[w++] = ((d[i] as number) + (d[j] as number)) / 2;
-  walsh.sort();
+  const walsh: number[] = [];
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) walsh.push(((d[i] as number) + (d[j] as number)) / 2);
+  walsh.sort(ascending);
   const half = (1 - confidence) / 2;
   let k: number;
   if (n <= EXACT_MAX) {
@@ -94,8 +93,10 @@ function largestK(counts: Float64Array, tail: number): number {
   return k;
 }
 
-function fromOrderStatistics(sorted: Float64Array, k: number): ShiftEstimate {
-  const estimate = medianOfSorted(sorted);
+const ascending = (a: number, b: number) => a - b;
+
+function fromOrderStatistics(sorted: readonly number[], k: number): ShiftEstimate {
+  const estimate = medianSorted(sorted);
   if (k < 1) return { estimate, ciLow: -Infinity, ciHigh: Infinity };
   const last = sorted.length - 1;
   return {
@@ -103,11 +104,6 @@ function fromOrderStatistics(sorted: Float64Array, k: number): ShiftEstimate {
     ciLow: sorted[Math.min(k - 1, last)] as number,
     ciHigh: sorted[Math.max(sorted.length - k, 0)] as number,
   };
-}
-
-function medianOfSorted(sorted: Float64Array): number {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function requireConfidence(fn: string, confidence: number): void {

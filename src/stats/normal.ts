@@ -3,6 +3,9 @@
  * The standard normal distribution, to double precision. p-values of the large-sample tests are
  * tail areas far out (1e-6 and below after Holm), so the usual 1e-7 approximations
  * (Abramowitz & Stegun 26.2.17) are not good enough: both functions here are the algorithms R uses.
+ * That is also why simple-statistics does not serve here: its `cumulativeStdNormalProbability` is a
+ * table to 4 decimals, its `errorFunction` an approximation good to about 1e-7, and `probit` rests
+ * on an approximate inverse error function.
  */
 
 const SQRT_32 = Math.sqrt(32);

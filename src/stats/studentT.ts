@@ -1,3 +1,5 @@
+import { gammaln } from 'simple-statistics';
+
 /**
  * Student's t distribution: the upper tail P(T > t) for ν degrees of freedom, to about 1e-12
  * relative, for the run-level test of artifact mode (a new run's median against the medians of
@@ -10,21 +12,16 @@
  * Reference values: scipy.stats.t.sf (test/fixtures/stats/student-t.json).
  */
 
-// Lanczos approximation of log Γ, g = 7, n = 9 (the coefficients Boost and many others publish);
-// relative error about 1e-15 for positive arguments.
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
+/**
+ * log Γ(x) for x > 0: simple-statistics' `gammaln` (Lanczos, g = 607/128, 15 terms; about 1e-14
+ * absolute for the half-integers used here), with the domain made an error instead of its
+ * Infinity. With it the t tails match the SciPy fixture to 2e-13 relative, as a hand-written
+ * Lanczos did. simple-statistics has no t distribution function (its tTest gives the statistic
+ * only), so the incomplete beta below stays ours.
+ */
 export function logGamma(x: number): number {
   if (!(x > 0)) throw new RangeError(`logGamma: x must be > 0, got ${x}`);
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const z = x - 1;
-  let sum = LANCZOS[0] as number;
-  for (let i = 1; i < LANCZOS.length; i++) sum += (LANCZOS[i] as number) / (z + i);
-  const t = z + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+  return gammaln(x);
 }
 
 const TINY = 1e-300;

@@ -40,3 +40,24 @@ test('the head keeps the configured port', () => {
   expect(head.service).toMatchObject({ command: 'node server.js --port 3000', port: 3000, env: { MODE: 'fast' }, ready: { url: 'http://127.0.0.1:3000/health' } });
   expect(head.urlFor(config.scenarios[0]!)).toBe('http://127.0.0.1:3000/a');
 });
+
+test('without a top-level start, each variant starts with its own command and the shared service fields', () => {
+  const own = loadConfig({
+    fileText: `compare: variants
+cwd: app
+env: { MODE: fast }
+ready-url: http://127.0.0.1:3000/health
+variants:
+  base: { start: "node old.js --port {port}", port: 4100 }
+  head: { start: "node new.js", port: 3000, env: { FLAG: "on" } }
+scenarios:
+  - { name: a, path: /a }
+`,
+  });
+  expect(own.service?.start).toBeNull();
+  const base = variantTarget(own, 'base', { root: '/work', commit: null, port: 4100 }, '/logs');
+  const head = variantTarget(own, 'head', { root: '/work', commit: null, port: null }, '/logs');
+  expect(base.service).toMatchObject({ command: 'node old.js --port 4100', cwd: '/work/app', env: { MODE: 'fast' }, port: 4100, ready: { url: 'http://127.0.0.1:4100/health' } });
+  expect(head.service).toMatchObject({ command: 'node new.js', cwd: '/work/app', env: { MODE: 'fast', FLAG: 'on' }, port: 3000, ready: { url: 'http://127.0.0.1:3000/health' } });
+  expect(base.urlFor(own.scenarios[0]!)).toBe('http://127.0.0.1:4100/a');
+});
