@@ -1,33 +1,39 @@
 /**
- * Detection power and false-fail rate (issue 8), measured on this machine with the example service.
+ * Detection power and false-fail rate, with fresh service processes as the replicate (issue 15).
  *
- * 1. Calibrate: the CPU time per request of the scenario, so a "5% regression" means +5% CPU per
- *    request (EXTRA_CPU_US = 5% of it), not 5% of some inner loop.
- * 2. Record a pool: per level (0% — an identical copy — 2%, 5%, 10%) a pair of services of its own,
- *    base and head, measured in every round both ways: simultaneous (both loaded at once) and
- *    alternating (one after the other). Default trial length, warmup and connections, so every
- *    recorded pair is what a default run of that pairing would record.
- * 3. Simulate (seeded): a default run is a sequence of rounds drawn with replacement from the
- *    pool, stopping as the real loop does (decided() after min rounds, the round limit from the
- *    3-minute budget). base-ref mode pairs base and head of the same round; artifact mode takes
- *    baseline and head from different draws of the alternating (solo) trials and scales each run
- *    by a between-run factor (lognormal, 5% sd), with a history of ten earlier full-budget runs so
- *    the noise-widened threshold and the run-level test are used.
- * 4. Confirm: real end-to-end CLI runs (compare: variants, default settings) at 0%, 2% and 5%.
+ * Two services: the example service (`/api/items`) and the numeric-loop service
+ * (bench/services/numeric-loop.mjs), whose hot path is a tight loop over a typed array and whose
+ * speed differs more from one start to the next.
  *
- * A simulated run can only be as right as the pool: each resamples the pool's rounds, so the
- * pool's own sampling error (its median ratio is off by about 1.25 · sd / √rounds) is shared by
- * all simulated runs of that level. The measured change per level is printed beside the rates.
+ * 1. Calibrate: each service's CPU time per request, so "+5%" means +5% CPU per request. The example
+ *    service gets EXTRA_CPU_US = 5% of it; the numeric-loop service gets the share of extra loop
+ *    iterations that costs 5% of it (its loop's cost from a run at twice the iterations).
+ * 2. Record a pool of process pairs: per service and level (0% — an identical copy — 2%, 5%, 10%),
+ *    PERFGATE_BENCH_PAIRS pairs, each a fresh start of base and head (start order alternating), a
+ *    warmup of each, two rounds in ABBA order at the default trial length, then both stopped — what
+ *    a default run records for one start. Levels are interleaved pair by pair so drift of the
+ *    machine reaches all of them alike.
+ * 3. Simulate (seeded) by resampling whole pairs, never rounds of one pair: a base-ref run is a
+ *    sequence of starts drawn with replacement from the level's pairs, each contributing its rounds
+ *    (one or two rounds a start: both are simulated, each within the 3-minute budget its own plan
+ *    allows), stopping as the real loop does. Artifact mode: the baseline's processes are base
+ *    processes of the 0% pairs, the head's are head processes of the level's pairs, each run scaled
+ *    by a between-run factor (lognormal, 5% sd), with a history of ten earlier full-budget runs.
+ * 4. Confirm: real end-to-end CLI runs (compare: variants, default settings), each with its own
+ *    fresh processes, as many as PERFGATE_BENCH_REAL asks.
  *
- * Environment: PERFGATE_BENCH_POOL_ROUNDS (40), PERFGATE_BENCH_SIMS (1000),
- * PERFGATE_BENCH_REAL_RUNS (5), PERFGATE_BENCH_REUSE_POOL=1 (reuse bench/results/detection-pool.json),
- * PERFGATE_BENCH_SKIP_REAL=1, PERFGATE_BENCH_EXTRA (perfgate.yml lines for the simulated runs).
+ * Every rate is printed with its count and an exact (Clopper–Pearson) one-sided 95% bound.
+ *
+ * Environment: PERFGATE_BENCH_SERVICES (example,numeric-loop), PERFGATE_BENCH_PAIRS (16),
+ * PERFGATE_BENCH_SIMS (1000), PERFGATE_BENCH_REUSE_POOL=1 (reuse bench/results/detection-pool.json),
+ * PERFGATE_BENCH_REAL (e.g. "numeric-loop:0:10,numeric-loop:5:5,example:0:5": service:level:runs;
+ * "none" to skip), PERFGATE_BENCH_EXTRA (perfgate.yml lines for the simulated runs).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
-import { analyze, decided, minRoundsPaired, minRoundsIndependent } from '../src/analyze/index.js';
+import { analyze, decided, minRoundsIndependent, minRoundsPaired } from '../src/analyze/index.js';
 import type { Analysis } from '../src/analyze/types.js';
 import type { Config, Scenario } from '../src/config/config.js';
 import { loadConfig } from '../src/config/load.js';
@@ -40,52 +46,75 @@ import { environmentFingerprint } from '../src/results/environment.js';
 import type { Results, TrialResult } from '../src/results/schema.js';
 import { findFreePort, type RunningService } from '../src/service/index.js';
 import { createRng, normalSample } from '../src/stats/index.js';
-import { medianOf, robustSd } from '../src/analyze/median.js';
+import { medianOf } from '../src/analyze/median.js';
+import { unitSpread } from '../src/analyze/units.js';
 
 const LEVELS = [0, 2, 5, 10] as const;
-/** Levels confirmed by real end-to-end runs: the false-fail level and the two detection goals. */
-const REAL_LEVELS = [0, 2, 5] as const;
-const POOL_ROUNDS = num('PERFGATE_BENCH_POOL_ROUNDS', 40);
+const PAIRS = num('PERFGATE_BENCH_PAIRS', 16);
 const SIMS = num('PERFGATE_BENCH_SIMS', 1000);
-const REAL_RUNS = num('PERFGATE_BENCH_REAL_RUNS', 5);
 const BETWEEN_RUN_SD = 0.05;
 const HISTORY_RUNS = 10;
 const POOL_FILE = 'bench/results/detection-pool.json';
-const SCENARIO_PATH = '/api/items';
+const ROUNDS_PER_PAIR = 2;
+
+interface ServiceUnderTest {
+  name: string;
+  script: string;
+  path: string;
+  /** Environment that makes the head `percent`% more CPU per request, from the calibration. */
+  inject(calibration: Calibration, percent: number): Record<string, string>;
+}
+interface Calibration {
+  cpuMsPerRequest: number;
+  /** numeric-loop: CPU per request at twice the iterations, so the loop's own cost is known. */
+  doubledCpuMsPerRequest?: number;
+}
+
+const SERVICES: ServiceUnderTest[] = [
+  {
+    name: 'example',
+    script: 'examples/service/server.mjs',
+    path: '/api/items',
+    inject: (c, p): Record<string, string> => (p > 0 ? { EXTRA_CPU_US: ((c.cpuMsPerRequest * 1000 * p) / 100).toFixed(2) } : {}),
+  },
+  {
+    name: 'numeric-loop',
+    script: 'bench/services/numeric-loop.mjs',
+    path: '/work',
+    inject: (c, p): Record<string, string> => {
+      if (p <= 0) return {};
+      // Extra iterations costing p% of the whole request: the loop costs (doubled − normal).
+      const loop = c.doubledCpuMsPerRequest! - c.cpuMsPerRequest;
+      return { EXTRA_WORK_PERCENT: ((p * c.cpuMsPerRequest) / loop).toFixed(3) };
+    },
+  },
+];
 
 function num(name: string, fallback: number): number {
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-function configFor(port: number, extra = ''): Config {
+function configFor(svc: ServiceUnderTest, port: number, extra = ''): Config {
   return loadConfig({
     fileText: `suite: bench
-start: node examples/service/server.mjs
+start: node ${svc.script}
 port: ${port}
 ready-url: http://127.0.0.1:${port}/health
 scenarios:
-  - name: items
-    path: ${SCENARIO_PATH}
+  - name: s
+    path: ${svc.path}
 ${extra}`,
   });
 }
 
-function variant(config: Config, name: string, port: number, env: Record<string, string>): VariantTarget {
-  const svc = config.service!;
+function variant(svc: ServiceUnderTest, name: string, port: number, env: Record<string, string>): VariantTarget {
   return {
     name,
     commit: null,
-    service: {
-      name,
-      command: svc.start!,
-      cwd: process.cwd(),
-      env,
-      port,
-      ready: { url: `http://127.0.0.1:${port}/health`, timeoutMs: 30_000 },
-      logFile: resolve('.perfgate/logs', `bench-${name}.log`),
-    },
+    service: { name, command: `node ${svc.script}`, cwd: process.cwd(), env, port, ready: { url: `http://127.0.0.1:${port}/health`, timeoutMs: 30_000 }, logFile: resolve('.perfgate/logs', `bench-${svc.name}-${name}.log`) },
     urlFor: (s: Scenario) => {
       const u = new URL(s.url);
       u.port = String(port);
@@ -94,89 +123,86 @@ function variant(config: Config, name: string, port: number, env: Record<string,
   };
 }
 
+/** A trial as the pool keeps it: no histogram (the analysis never reads it). */
+type PoolTrial = Omit<TrialResult, 'histogram'>;
+interface PoolPair {
+  base: PoolTrial[];
+  head: PoolTrial[];
+  /** Wall time of this start: restarts, warmups, its rounds. */
+  ms: number;
+}
 interface Pool {
   machine: { cpuModel: string; cores: number };
-  cpuMsPerRequest: number;
-  extraCpuUs: Record<string, number>;
-  rounds: number;
-  /**
-   * Per level ("0" is the identical copy), the pairs a paired run would record, index = round:
-   * `simultaneous`, base and head loaded at the same time; `alternating`, one after the other.
-   * The alternating trials, each taken alone, are also the solo trials artifact mode draws from.
-   */
-  pairs: Record<'simultaneous' | 'alternating', Record<string, { base: TrialResult[]; head: TrialResult[] }>>;
+  pairs: number;
+  services: Record<string, { calibration: Calibration; env: Record<string, Record<string, string>>; levels: Record<string, PoolPair[]> }>;
 }
 
-const HEADS: Record<string, string> = { '0': 'aa', '2': 'l2', '5': 'l5', '10': 'l10' };
-
-async function calibrate(): Promise<number> {
+async function cpuPerRequest(svc: ServiceUnderTest, env: Record<string, string>): Promise<number> {
   const port = await findFreePort();
-  const config = configFor(port, 'duration: 5s\nwarmup: 3s\nmin-rounds: 3\nmax-rounds: 3\n');
-  const m = await measure({ config, variants: [variant(config, 'head', port, {})], minRoundsForSignificance: 3 }, realMeasureDeps(() => {}));
-  const values = m.scenarios[0]!.variants.head!.trials.map((t) => t.cpuMsPerRequest!).sort((a, b) => a - b);
-  return values[1]!;
+  const config = configFor(svc, port, 'duration: 3s\nwarmup: 2s\nmin-rounds: 3\nmax-rounds: 3\nrounds-per-process: 3\n');
+  const m = await measure({ config, variants: [variant(svc, 'head', port, env)], minRoundsForSignificance: 1 }, realMeasureDeps(() => {}));
+  return medianOf(m.scenarios[0]!.variants.head!.trials.map((t) => t.cpuMsPerRequest!))!;
 }
 
-/**
- * Records the pool: per level a pair of services of its own (a base, and a head that is an
- * identical copy or has +2%, +5%, +10% CPU), warmed up once, then rounds in which every pair is
- * measured both ways, simultaneous and alternating, the order of the pairs reversed every other
- * round. Both pairings then see the same machine. Each pair has its own base so that base and head
- * are used alike: a base shared by all pairs is busy four times as often as any head, and an
- * earlier pool recorded that way showed the idle head 10% slower in throughput with the same code.
- */
-async function recordPool(): Promise<Pool> {
-  const cpuMs = await calibrate();
-  log(`calibration: ${(cpuMs * 1000).toFixed(1)} µs of CPU per request on ${SCENARIO_PATH}`);
-  const config = configFor(1, process.env.PERFGATE_BENCH_EXTRA ?? '');
-  const deps = realMeasureDeps(log);
+async function calibrate(svc: ServiceUnderTest): Promise<Calibration> {
+  const c: Calibration = { cpuMsPerRequest: await cpuPerRequest(svc, {}) };
+  if (svc.name === 'numeric-loop') c.doubledCpuMsPerRequest = await cpuPerRequest(svc, { EXTRA_WORK_PERCENT: '100' });
+  return c;
+}
+
+/** One start of a base/head pair: both started and warmed up, two rounds (ABBA), both stopped. */
+async function recordPair(svc: ServiceUnderTest, headEnv: Record<string, string>, flip: boolean): Promise<PoolPair> {
+  const started = Date.now();
+  const config = configFor(svc, 1);
+  const deps = realMeasureDeps(() => {});
   const ctx = trialContext(config, deps);
   const scenario = config.scenarios[0]!;
-  const extra: Record<string, number> = {};
-  const targets = new Map<string, VariantTarget>();
+  const targets = { base: variant(svc, 'base', await findFreePort(), {}), head: variant(svc, 'head', await findFreePort(), headEnv) };
+  const order = flip ? (['head', 'base'] as const) : (['base', 'head'] as const);
   const running = new Map<string, RunningService>();
-  const pairs: Pool['pairs'] = { simultaneous: {}, alternating: {} };
-  for (const level of Object.keys(HEADS)) {
-    pairs.simultaneous[level] = { base: [], head: [] };
-    pairs.alternating[level] = { base: [], head: [] };
-  }
-  const slots = Object.keys(HEADS).length * 3;
-  const baseOf = (level: string) => `base${level}`;
-  log(`recording ${POOL_ROUNDS} rounds of ${slots} trials of ${config.load.trialMs / 1000} s (about ${Math.round((POOL_ROUNDS * slots * (config.load.trialMs + 300)) / 60_000)} min)`);
+  const pair: PoolPair = { base: [], head: [], ms: 0 };
   try {
-    for (const name of [...Object.keys(HEADS).map(baseOf), ...Object.values(HEADS)]) {
-      const level = name.startsWith('base') || name === 'aa' ? 0 : Number(name.slice(1));
-      extra[name] = (cpuMs * 1000 * level) / 100;
-      const t = variant(config, name, await findFreePort(), extra[name]! > 0 ? { EXTRA_CPU_US: extra[name]!.toFixed(2) } : {});
-      targets.set(name, t);
-      running.set(name, await deps.startService(t.service!));
-      await loadTrial(ctx, t, scenario, config.load.warmupMs);
-    }
-    const member = (name: string) => ({ variant: targets.get(name)!, scenario, service: running.get(name) });
-    const started = Date.now();
-    for (let round = 0; round < POOL_ROUNDS; round++) {
-      const levels = round % 2 === 0 ? Object.keys(HEADS) : Object.keys(HEADS).reverse();
-      for (const level of levels) {
-        const head = HEADS[level]!;
-        const base = baseOf(level);
-        const [b, h] = round % 2 === 0 ? [base, head] : [head, base];
-        const together = await measureTogether(ctx, [member(b), member(h)]);
-        const byName = { [b]: together[0]!, [h]: together[1]! };
-        pairs.simultaneous[level]!.base.push({ ...byName[base]!, round, order: 0 });
-        pairs.simultaneous[level]!.head.push({ ...byName[head]!, round, order: 1 });
-        const first = (await measureTogether(ctx, [member(b)]))[0]!;
-        const second = (await measureTogether(ctx, [member(h)]))[0]!;
-        const alone = { [b]: first, [h]: second };
-        pairs.alternating[level]!.base.push({ ...alone[base]!, round, order: 0 });
-        pairs.alternating[level]!.head.push({ ...alone[head]!, round, order: 1 });
+    for (const name of order) running.set(name, await deps.startService(targets[name].service!));
+    for (const name of order) await loadTrial(ctx, targets[name], scenario, config.load.warmupMs);
+    for (let round = 0; round < ROUNDS_PER_PAIR; round++) {
+      const names = round % 2 === (flip ? 1 : 0) ? (['base', 'head'] as const) : (['head', 'base'] as const);
+      for (const name of names) {
+        const [t] = await measureTogether(ctx, [{ variant: targets[name], scenario, service: running.get(name) }]);
+        const { histogram: _h, ...kept } = t!;
+        pair[name].push({ ...kept, round, order: round * 2 + (name === names[0] ? 0 : 1), process: 0 });
       }
-      if ((round + 1) % 5 === 0) log(`pool round ${round + 1}/${POOL_ROUNDS} after ${Math.round((Date.now() - started) / 1000)} s`);
     }
   } finally {
     await Promise.allSettled([...running.values()].map((s) => s.stop()));
   }
+  pair.ms = Date.now() - started;
+  return pair;
+}
+
+async function recordPool(): Promise<Pool> {
   const env = environmentFingerprint();
-  return { machine: { cpuModel: env.cpuModel, cores: env.cores }, cpuMsPerRequest: cpuMs, extraCpuUs: extra, rounds: POOL_ROUNDS, pairs };
+  const pool: Pool = { machine: { cpuModel: env.cpuModel, cores: env.cores }, pairs: PAIRS, services: {} };
+  for (const svc of selectedServices()) {
+    const calibration = await calibrate(svc);
+    const envs = Object.fromEntries(LEVELS.map((l) => [String(l), svc.inject(calibration, l)]));
+    log(`${svc.name}: ${(calibration.cpuMsPerRequest * 1000).toFixed(1)} µs of CPU per request; head environments ${JSON.stringify(envs)}`);
+    pool.services[svc.name] = { calibration, env: envs, levels: Object.fromEntries(LEVELS.map((l) => [String(l), [] as PoolPair[]])) };
+  }
+  const started = Date.now();
+  for (let k = 0; k < PAIRS; k++) {
+    for (const svc of selectedServices()) {
+      const entry = pool.services[svc.name]!;
+      const levels = k % 2 === 0 ? LEVELS : [...LEVELS].reverse();
+      for (const level of levels) entry.levels[String(level)]!.push(await recordPair(svc, entry.env[String(level)]!, k % 2 === 1));
+    }
+    log(`pool: ${k + 1}/${PAIRS} pairs of every service and level after ${Math.round((Date.now() - started) / 1000)} s`);
+  }
+  return pool;
+}
+
+function selectedServices(): ServiceUnderTest[] {
+  const wanted = process.env.PERFGATE_BENCH_SERVICES?.split(',').map((s) => s.trim());
+  return SERVICES.filter((s) => !wanted || wanted.includes(s.name));
 }
 
 /** Scales the time-like values of a trial by f (a slower run: latency and CPU ×f, throughput ÷f). */
@@ -190,8 +216,7 @@ function scaleTrial(t: TrialResult, f: number): TrialResult {
   };
 }
 
-function resultsOf(config: Config, variants: Record<string, TrialResult[]>, rounds: number): Results {
-  const scenario = config.scenarios[0]!;
+function resultsOf(variants: Record<string, TrialResult[]>, rounds: number): Results {
   return buildResults(
     {
       suite: 'bench',
@@ -201,11 +226,7 @@ function resultsOf(config: Config, variants: Record<string, TrialResult[]>, roun
       configHash: 'bench',
       variants: Object.keys(variants).map((name) => ({ name, commit: null })),
     },
-    {
-      rounds,
-      disturbedRounds: 0,
-      scenarios: [{ name: scenario.name, method: 'GET', path: SCENARIO_PATH, variants: Object.fromEntries(Object.entries(variants).map(([k, v]) => [k, { trials: v }])) }],
-    },
+    { rounds, disturbedRounds: 0, scenarios: [{ name: 's', method: 'GET', path: '/', variants: Object.fromEntries(Object.entries(variants).map(([k, v]) => [k, { trials: v }])) }] },
   );
 }
 
@@ -214,37 +235,42 @@ interface SimOutcome {
   pass: number;
   inconclusive: number;
   meanRounds: number;
-  /** How often each gated metric was the one that regressed (or a budget broke), over all runs. */
+  meanSeconds: number;
   failedBy: Record<string, number>;
 }
 
 type Mode = 'base-ref' | 'artifact';
-type Pairing = 'simultaneous' | 'alternating';
 
-function simulate(pool: Pool, level: string, mode: Mode, pairing: Pairing, seed: number, config: Config): SimOutcome {
+/** A start's trials renumbered as process `index` and rounds from `firstRound`, r rounds of it. */
+function asProcess(trials: readonly PoolTrial[], index: number, firstRound: number, r: number, f = 1): TrialResult[] {
+  return trials.slice(0, r).map((t, j) => scaleTrial({ ...t, histogram: '', round: firstRound + j, order: 2 * (firstRound + j), process: index }, f));
+}
+
+function simulate(pairs: Record<string, PoolPair[]>, level: string, mode: Mode, r: number, seed: number, config: Config, pairMs: number): SimOutcome {
   const rng = createRng(seed);
   const options = analyzeOptions(config);
   const gatedCount = config.analysis.gated.length * config.scenarios.length;
+  const variants = mode === 'base-ref' ? ['base', 'head'] : ['head'];
   const plan = makePlan({
-    scenarios: ['items'],
-    variants: mode === 'base-ref' ? ['base', 'head'] : ['head'],
+    scenarios: ['s'],
+    variants,
     trialMs: config.load.trialMs,
     warmupMs: config.load.warmupMs,
     minRounds: config.rounds.min,
     maxRounds: config.rounds.max,
     maxDurationMs: config.rounds.maxDurationMs,
     minRoundsForSignificance: mode === 'base-ref' ? minRoundsPaired(config.analysis.alpha, gatedCount) : minRoundsIndependent(config.analysis.alpha, gatedCount),
-    simultaneous: mode === 'base-ref' && pairing === 'simultaneous',
+    roundsPerProcess: r,
   });
-  // base-ref: the recorded pairs of this pairing. artifact: trials taken alone (the alternating
-  // ones), the baseline from base's, the head from this level's.
-  const recorded = pool.pairs[mode === 'base-ref' ? pairing : 'alternating'][level]!;
-  const base = recorded.base;
-  const head = recorded.head;
-  const n = Math.min(base.length, head.length);
-  const draw = () => Math.floor(rng() * n);
+  // Time a start really took in the pool (two rounds), scaled to r rounds and the variants a run has.
+  const roundMs = (pairMs - 2 * config.load.warmupMs) / ROUNDS_PER_PAIR;
+  const startMs = (2 * config.load.warmupMs + r * roundMs) * (variants.length / 2);
+  const own = pairs[level]!;
+  const aa = pairs['0']!;
+  const draw = (from: readonly PoolPair[]) => from[Math.floor(rng() * from.length)]!;
   const factor = () => Math.exp(BETWEEN_RUN_SD * normalSample(rng));
-  const out: SimOutcome = { fail: 0, pass: 0, inconclusive: 0, meanRounds: 0, failedBy: {} };
+  const out: SimOutcome = { fail: 0, pass: 0, inconclusive: 0, meanRounds: 0, meanSeconds: 0, failedBy: {} };
+  const starts = plan.maxRounds / r;
 
   for (let sim = 0; sim < SIMS; sim++) {
     let analysis: Analysis | null = null;
@@ -252,35 +278,29 @@ function simulate(pool: Pool, level: string, mode: Mode, pairing: Pairing, seed:
     if (mode === 'base-ref') {
       const b: TrialResult[] = [];
       const h: TrialResult[] = [];
-      for (let r = 0; r < plan.maxRounds; r++) {
-        const i = draw();
-        b.push({ ...base[i]!, round: r });
-        h.push({ ...head[i]!, round: r });
-        rounds = r + 1;
+      for (let k = 0; k < starts; k++) {
+        const p = draw(own);
+        b.push(...asProcess(p.base, k, k * r, r));
+        h.push(...asProcess(p.head, k, k * r, r));
+        rounds = (k + 1) * r;
         if (rounds >= plan.minRounds) {
-          analysis = analyze({ baseline: null, head: resultsOf(config, { base: b, head: h }, rounds), options });
+          analysis = analyze({ baseline: null, head: resultsOf({ base: b, head: h }, rounds), options });
           if (decided(analysis)) break;
         }
       }
     } else {
-      // The baseline: an earlier trusted run of base (own draws, own speed), with a history of
-      // earlier runs whose medians carry their own between-run factors.
-      const fb = factor();
-      const baseTrials = Array.from({ length: plan.maxRounds }, (_, r) => ({ ...scaleTrial(base[draw()]!, fb), round: r }));
-      const baseline = resultsOf(config, { head: baseTrials }, baseTrials.length);
-      baseline.history = Array.from({ length: HISTORY_RUNS }, () => {
-        const f = factor();
-        // Earlier trusted runs measured their whole budget, as the baseline did.
-        const trials = Array.from({ length: plan.maxRounds }, (_, r) => ({ ...scaleTrial(base[draw()]!, f), round: r }));
-        return summarize(resultsOf(config, { head: trials }, trials.length));
-      });
+      // The baseline: an earlier trusted run of the base code (base processes of identical pairs),
+      // full budget, with its own speed; a history of earlier runs likewise.
+      const fullRun = (f: number) => Array.from({ length: starts }, (_, k) => asProcess(draw(aa).base, k, k * r, r, f)).flat();
+      const baseline = resultsOf({ head: fullRun(factor()) }, plan.maxRounds);
+      baseline.history = Array.from({ length: HISTORY_RUNS }, () => summarize(resultsOf({ head: fullRun(factor()) }, plan.maxRounds)));
       const fh = factor();
       const h: TrialResult[] = [];
-      for (let r = 0; r < plan.maxRounds; r++) {
-        h.push({ ...scaleTrial(head[draw()]!, fh), round: r });
-        rounds = r + 1;
+      for (let k = 0; k < starts; k++) {
+        h.push(...asProcess(draw(own).head, k, k * r, r, fh));
+        rounds = (k + 1) * r;
         if (rounds >= plan.minRounds) {
-          analysis = analyze({ baseline, head: resultsOf(config, { head: h }, rounds), options });
+          analysis = analyze({ baseline, head: resultsOf({ head: h }, rounds), options });
           if (decided(analysis)) break;
         }
       }
@@ -291,35 +311,75 @@ function simulate(pool: Pool, level: string, mode: Mode, pairing: Pairing, seed:
       for (const m of analysis!.scenarios.flatMap((sc) => sc.metrics)) {
         if (m.status === 'regressed' && m.gated) out.failedBy[m.metric] = (out.failedBy[m.metric] ?? 0) + 1;
       }
-    }
-    else if (verdict === 'pass') out.pass++;
+    } else if (verdict === 'pass') out.pass++;
     else out.inconclusive++;
     out.meanRounds += rounds / SIMS;
+    out.meanSeconds += ((rounds / r) * startMs) / 1000 / SIMS;
   }
   return out;
 }
 
-function realRuns(pool: Pool, level: number, runs: number): { verdicts: string[]; seconds: number[] } {
-  const verdicts: string[] = [];
-  const seconds: number[] = [];
-  const extraUs = (pool.cpuMsPerRequest * 1000 * level) / 100;
+/**
+ * Exact one-sided 95% bounds of a binomial rate (Clopper–Pearson): the upper bound is the p with
+ * P(X ≤ x; n, p) = 0.05 (0 of 30 → 9.5%), the lower the p with P(X ≥ x; n, p) = 0.05.
+ */
+export function rateBounds(x: number, n: number): { low: number; high: number } {
+  const cdf = (k: number, p: number) => {
+    let sum = 0;
+    let term = (1 - p) ** n;
+    for (let i = 0; i <= k; i++) {
+      sum += term;
+      term *= ((n - i) / (i + 1)) * (p / (1 - p));
+    }
+    return sum;
+  };
+  const solve = (f: (p: number) => number) => {
+    let lo = 0;
+    let hi = 1;
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      if (f(mid) > 0.05) lo = mid;
+      else hi = mid;
+    }
+    return (lo + hi) / 2;
+  };
+  const high = x >= n ? 1 : solve((p) => cdf(x, p));
+  const low = x <= 0 ? 0 : 1 - solve((q) => cdf(n - x, q));
+  return { low, high };
+}
+
+function quoteRate(x: number, n: number, kind: 'upper' | 'lower'): string {
+  const b = rateBounds(x, n);
+  return kind === 'upper' ? `${x}/${n} (≤ ${pct(b.high)})` : `${x}/${n} (≥ ${pct(b.low)})`;
+}
+
+interface RealRun {
+  verdict: string;
+  seconds: number;
+  cpuChange: number | null;
+  processes: number | null;
+}
+
+function realRuns(svc: ServiceUnderTest, calibration: Calibration, level: number, runs: number): RealRun[] {
+  const out: RealRun[] = [];
+  const env = svc.inject(calibration, level);
   for (let i = 0; i < runs; i++) {
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const file = resolve('.perfgate', `bench-real-${level}.yml`);
+    const file = resolve('.perfgate', `bench-real-${svc.name}-${level}.yml`);
     mkdirSync('.perfgate', { recursive: true });
     writeFileSync(
       file,
       `suite: bench
 compare: variants
-start: node examples/service/server.mjs
+start: node ${svc.script}
 port: ${port}
 ready-url: http://127.0.0.1:${port}/health
 variants:
   head:
-    env: { EXTRA_CPU_US: "${extraUs.toFixed(2)}" }
+    env: ${JSON.stringify(env)}
 scenarios:
-  - name: items
-    path: ${SCENARIO_PATH}
+  - name: s
+    path: ${svc.path}
 `,
     );
     const started = Date.now();
@@ -327,101 +387,96 @@ scenarios:
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1' },
     });
-    seconds.push((Date.now() - started) / 1000);
-    let verdict = `error (exit ${r.status})`;
+    const seconds = (Date.now() - started) / 1000;
+    let run: RealRun = { verdict: `error (exit ${r.status})`, seconds, cpuChange: null, processes: null };
     try {
-      verdict = (JSON.parse(readFileSync('.perfgate/bench-real.json', 'utf8')) as Analysis).verdict;
+      const a = JSON.parse(readFileSync('.perfgate/bench-real.json', 'utf8')) as Analysis;
+      const cpu = a.scenarios[0]!.metrics.find((m) => m.metric === 'cpuPerRequest')!;
+      run = { verdict: a.verdict, seconds, cpuChange: cpu.change, processes: cpu.units?.head ?? null };
     } catch {
       log(r.stderr.slice(-2000));
     }
-    verdicts.push(verdict);
-    log(`real run at +${level}% CPU: ${verdict} in ${seconds.at(-1)!.toFixed(0)} s`);
+    out.push(run);
+    log(`real run, ${svc.name} +${level}%: ${run.verdict} in ${seconds.toFixed(0)} s (CPU ${run.cpuChange === null ? '?' : pct(run.cpuChange)}, ${run.processes} pairs)`);
   }
-  return { verdicts, seconds };
+  return out;
 }
-
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export async function main(): Promise<void> {
   mkdirSync('bench/results', { recursive: true });
   let pool: Pool;
   if (process.env.PERFGATE_BENCH_REUSE_POOL === '1' && existsSync(POOL_FILE)) {
     pool = JSON.parse(readFileSync(POOL_FILE, 'utf8')) as Pool;
-    log(`reusing the recorded pool in ${POOL_FILE} (${pool.rounds} rounds)`);
+    log(`reusing the recorded pool in ${POOL_FILE} (${pool.pairs} pairs a level)`);
   } else {
     pool = await recordPool();
     writeFileSync(POOL_FILE, JSON.stringify(pool));
   }
 
-  // What each level really changed, measured: median of per-round CPU ratios head/base; and the
-  // spread of those ratios in the identical pair (robust sd of log ratios), per pairing.
-  const measured: Record<string, Record<string, number>> = { simultaneous: {}, alternating: {} };
-  const spread: Record<string, Record<string, number>> = { simultaneous: {}, alternating: {} };
-  const metricsOf: Record<string, (t: TrialResult) => number> = { cpu: (t) => t.cpuMsPerRequest!, p50: (t) => t.latencyMs.p50, p99: (t) => t.latencyMs.p99, throughput: (t) => t.throughput };
-  for (const pairing of ['simultaneous', 'alternating'] as const) {
-    for (const level of LEVELS) {
-      const { base, head } = pool.pairs[pairing][String(level)]!;
-      measured[pairing]![level] = Math.exp(medianOf(head.map((t, i) => Math.log(t.cpuMsPerRequest! / base[i]!.cpuMsPerRequest!)))!) - 1;
+  const lines: string[] = [
+    `Detection with fresh processes as the replicate, on ${pool.machine.cpuModel} (${pool.machine.cores} cores), default settings, ${SIMS} simulated runs per cell resampling whole pairs from ${pool.pairs} recorded pairs of processes per service and level.`,
+    '',
+  ];
+  const report: Record<string, unknown> = { machine: { ...pool.machine, node: process.version, load: os.loadavg() }, pairs: pool.pairs, sims: SIMS, services: {} };
+  const extra = process.env.PERFGATE_BENCH_EXTRA ?? '';
+  for (const [name, entry] of Object.entries(pool.services)) {
+    const svc = SERVICES.find((s) => s.name === name)!;
+    const config = configFor(svc, 3000, extra);
+    const pairMs = medianOf(Object.values(entry.levels).flat().map((p) => p.ms))!;
+    // What each level's pool really holds: the mean over pairs of their mean log CPU ratio, and for
+    // the identical pairs the spread between pairs and between the rounds of one pair.
+    const pairLogRatios = (level: string) => entry.levels[level]!.map((p) => p.head.map((h, j) => Math.log(h.cpuMsPerRequest! / p.base[j]!.cpuMsPerRequest!)));
+    const measured = Object.fromEntries(LEVELS.map((l) => {
+      const units = pairLogRatios(String(l)).map((g) => g.reduce((a, b) => a + b, 0) / g.length);
+      return [l, Math.expm1(units.reduce((a, b) => a + b, 0) / units.length)];
+    }));
+    const spread = unitSpread(pairLogRatios('0'));
+    lines.push(
+      `**${name}** (${(entry.calibration.cpuMsPerRequest * 1000).toFixed(0)} µs CPU/request; a start of a pair with its two rounds took ${(pairMs / 1000).toFixed(1)} s). ` +
+        `Identical pairs: CPU ratio spread between pairs ${pct(spread.between ?? NaN)}, between the two rounds of one pair ${pct(spread.within ?? NaN)} (sd). ` +
+        `Mean CPU change held by each level's pool: ${LEVELS.map((l) => `+${l}% → ${measured[l]! >= 0 ? '+' : ''}${pct(measured[l]!)}`).join(', ')}.`,
+      '',
+      '| mode | rounds a start | injected CPU | fail | pass | inconclusive | rounds (mean) | time (mean) |',
+      '|---|--:|--:|--:|--:|--:|--:|--:|',
+    );
+    const rows: unknown[] = [];
+    for (const mode of ['base-ref', 'artifact'] as Mode[]) {
+      for (const r of [2, 1]) {
+        if (mode === 'artifact' && r !== config.load.roundsPerProcess) continue;
+        for (const level of LEVELS) {
+          const o = simulate(entry.levels, String(level), mode, r, 1000 + level, config, pairMs);
+          const failCell = level === 0 ? quoteRate(o.fail, SIMS, 'upper') : quoteRate(o.fail, SIMS, 'lower');
+          lines.push(`| ${mode} | ${r} | +${level}% | ${failCell} | ${pct(o.pass / SIMS)} | ${pct(o.inconclusive / SIMS)} | ${o.meanRounds.toFixed(1)} | ${o.meanSeconds.toFixed(0)} s |`);
+          rows.push({ mode, roundsPerProcess: r, level, ...o });
+          log(`${name} ${mode} r=${r} +${level}%: fail ${o.fail}/${SIMS}, pass ${o.pass}, inconclusive ${o.inconclusive}; regressed: ${JSON.stringify(o.failedBy)}`);
+        }
+      }
     }
-    const { base, head } = pool.pairs[pairing]['0']!;
-    for (const [name, value] of Object.entries(metricsOf)) spread[pairing]![name] = robustSd(head.map((t, i) => Math.log(value(t) / value(base[i]!))))!;
-    log(`${pairing}: paired spread of the identical copy (robust sd of log ratios): ${Object.entries(spread[pairing]!).map(([k, v]) => `${k} ${pct(v)}`).join(', ')}`);
+    lines.push('');
+    (report.services as Record<string, unknown>)[name] = { calibration: entry.calibration, pairMs, measuredCpuChange: measured, identicalPairSpread: spread, rows };
   }
 
-  // PERFGATE_BENCH_EXTRA: extra perfgate.yml lines (e.g. "thresholds: { cpu: 1% }") to try other
-  // settings against the same recorded pool.
-  const config = configFor(3000, process.env.PERFGATE_BENCH_EXTRA ?? '');
-  const rows: { mode: string; level: number; measuredCpuChange: number; fail: number; pass: number; inconclusive: number; meanRounds: number; failedBy: Record<string, number> }[] = [];
-  const other: Pairing = config.load.pairing === 'simultaneous' ? 'alternating' : 'simultaneous';
-  const cells: { mode: Mode; pairing: Pairing; label: string }[] = [
-    { mode: 'base-ref', pairing: config.load.pairing, label: `base-ref (${config.load.pairing})` },
-    { mode: 'base-ref', pairing: other, label: `base-ref (${other})` },
-    { mode: 'artifact', pairing: 'alternating', label: 'artifact' },
-  ];
-  for (const { mode, pairing, label } of cells) {
-    for (const level of LEVELS) {
-      const o = simulate(pool, String(level), mode, pairing, 1000 + level, config);
-      rows.push({ mode: label, level, measuredCpuChange: measured[mode === 'base-ref' ? pairing : 'alternating']![level]!, fail: o.fail / SIMS, pass: o.pass / SIMS, inconclusive: o.inconclusive / SIMS, meanRounds: o.meanRounds, failedBy: o.failedBy });
-      log(`${label} +${level}%: fail ${pct(o.fail / SIMS)}, pass ${pct(o.pass / SIMS)}, inconclusive ${pct(o.inconclusive / SIMS)}, ${o.meanRounds.toFixed(1)} rounds; regressed: ${JSON.stringify(o.failedBy)}`);
+  const realSpec = process.env.PERFGATE_BENCH_REAL ?? 'numeric-loop:0:10,numeric-loop:5:5,example:0:5,example:5:5';
+  const real: { service: string; level: number; runs: RealRun[] }[] = [];
+  if (realSpec !== 'none') {
+    for (const part of realSpec.split(',')) {
+      const [service, level, runs] = part.split(':');
+      const svc = SERVICES.find((s) => s.name === service);
+      const entry = pool.services[service!];
+      if (!svc || !entry) throw new Error(`PERFGATE_BENCH_REAL: no recorded service "${service}"`);
+      real.push({ service: service!, level: Number(level), runs: realRuns(svc, entry.calibration, Number(level), Number(runs)) });
+    }
+    lines.push('| real end-to-end runs (compare: variants, defaults) | fail | verdicts | CPU change (median) | pairs of processes | seconds each |', '|---|--:|---|--:|---|---|');
+    for (const r of real) {
+      const fails = r.runs.filter((x) => x.verdict === 'fail').length;
+      const failCell = r.level === 0 ? quoteRate(fails, r.runs.length, 'upper') : quoteRate(fails, r.runs.length, 'lower');
+      const counts = Object.entries(r.runs.reduce<Record<string, number>>((acc, x) => ((acc[x.verdict] = (acc[x.verdict] ?? 0) + 1), acc), {})).map(([v, n]) => `${v} ${n}`).join(', ');
+      const cpu = medianOf(r.runs.map((x) => x.cpuChange).filter((x): x is number => x !== null));
+      lines.push(`| ${r.service} +${r.level}% | ${failCell} | ${counts} | ${cpu === null ? '—' : pct(cpu)} | ${r.runs.map((x) => x.processes ?? '?').join(', ')} | ${r.runs.map((x) => x.seconds.toFixed(0)).join(', ')} |`);
     }
   }
-
-  const real = process.env.PERFGATE_BENCH_SKIP_REAL === '1' ? null : Object.fromEntries(REAL_LEVELS.map((level) => [String(level), realRuns(pool, level, REAL_RUNS)]));
-
-  const goals = [
-    { what: 'base-ref false fail at 0%', value: rows.find((r) => r.mode === cells[0]!.label && r.level === 0)!.fail, goal: '≤ 1%', met: (v: number) => v <= 0.01 },
-    { what: 'artifact false fail at 0%', value: rows.find((r) => r.mode === 'artifact' && r.level === 0)!.fail, goal: '≤ 1%', met: (v: number) => v <= 0.01 },
-    { what: 'base-ref detection at 5%', value: rows.find((r) => r.mode === cells[0]!.label && r.level === 5)!.fail, goal: '≥ 95%', met: (v: number) => v >= 0.95 },
-    { what: 'base-ref detection at 2%', value: rows.find((r) => r.mode === cells[0]!.label && r.level === 2)!.fail, goal: '≥ 80%', met: (v: number) => v >= 0.8 },
-  ];
-  const report = {
-    machine: { ...pool.machine, node: process.version, load: os.loadavg() },
-    settings: { trialMs: config.load.trialMs, warmupMs: config.load.warmupMs, connections: config.load.connections, maxDurationMs: config.rounds.maxDurationMs, alpha: config.analysis.alpha, thresholds: config.analysis.thresholds, gated: config.analysis.gated, pairing: config.load.pairing, maxRounds: config.rounds.max, betweenRunSd: BETWEEN_RUN_SD, sims: SIMS, poolRounds: pool.rounds },
-    pairedSpreadOfIdenticalCopy: spread,
-    cpuMsPerRequest: pool.cpuMsPerRequest,
-    rows,
-    real,
-    goals: goals.map((g) => ({ what: g.what, value: g.value, goal: g.goal, met: g.met(g.value) })),
-  };
+  report.real = real;
   writeFileSync('bench/results/detection.json', JSON.stringify(report, null, 2) + '\n');
-
-  const lines = [
-    `Detection on ${pool.machine.cpuModel} (${pool.machine.cores} cores), example service ${SCENARIO_PATH}, ${(pool.cpuMsPerRequest * 1000).toFixed(0)} µs CPU/request, default settings, ${SIMS} simulated runs per cell from ${pool.rounds} recorded rounds:`,
-    '',
-    `Paired spread of the identical copy (robust sd of per-round log ratios): ${(['simultaneous', 'alternating'] as const).map((p) => `${p}: ${Object.entries(spread[p]!).map(([k, v]) => `${k} ${pct(v)}`).join(', ')}`).join('; ')}.`,
-    '',
-    '| mode | injected CPU | measured CPU change | fail | pass | inconclusive | rounds (mean) |',
-    '|---|--:|--:|--:|--:|--:|--:|',
-    ...rows.map((r) => `| ${r.mode} | +${r.level}% | ${r.measuredCpuChange >= 0 ? '+' : ''}${pct(r.measuredCpuChange)} | ${pct(r.fail)} | ${pct(r.pass)} | ${pct(r.inconclusive)} | ${r.meanRounds.toFixed(1)} |`),
-    '',
-    '| goal | measured | target | met |',
-    '|---|--:|--:|:-:|',
-    ...goals.map((g) => `| ${g.what} | ${pct(g.value)} | ${g.goal} | ${g.met(g.value) ? 'yes' : `no (short by ${pct(Math.abs(g.value - (g.goal.includes('≤') ? 0.01 : g.goal.includes('95') ? 0.95 : 0.8)))})`} |`),
-  ];
-  if (real) {
-    lines.push('', '| real end-to-end runs | verdicts | seconds each |', '|---|---|---|');
-    for (const [level, r] of Object.entries(real)) lines.push(`| +${level}% CPU | ${r.verdicts.join(', ')} | ${r.seconds.map((s) => s.toFixed(0)).join(', ')} |`);
-  }
   const md = lines.join('\n') + '\n';
   writeFileSync('bench/results/detection.md', md);
   process.stdout.write(md);

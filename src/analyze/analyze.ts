@@ -1,12 +1,13 @@
 import type { Results, ScenarioResult, TrialResult } from '../results/schema.js';
 import { holm } from '../stats/index.js';
 import { checkBudgets, present } from './budgets.js';
-import { compareIndependent, comparePaired, type Shift } from './compare.js';
+import { compareIndependent, comparePairedDifferences, type Shift } from './compare.js';
 import { effectiveThreshold } from './history.js';
 import { runLevelP } from './run-level.js';
 import { medianOf } from './median.js';
-import { METRICS, toAnalysisScale, type MetricSpec } from './metrics.js';
-import type { Analysis, BudgetMetric, MetricAnalysis, MetricName, ScenarioAnalysis } from './types.js';
+import { METRICS, fromAnalysisScale, toAnalysisScale, type MetricSpec } from './metrics.js';
+import { groupByUnit, unitKey, unitMeans, unitSpread } from './units.js';
+import type { Analysis, BudgetMetric, MetricAnalysis, MetricName, ScenarioAnalysis, TestUnits } from './types.js';
 import { metricStatus, minDetectableEffect, overallVerdict, reportedShift } from './verdict.js';
 
 export interface AnalyzeOptions {
@@ -49,6 +50,7 @@ interface Pending {
   samples: { baseline: number[]; head: number[] };
   shift: Shift | null;
   pRuns?: number;
+  units?: TestUnits;
 }
 
 /**
@@ -132,12 +134,12 @@ function pendingMetric(spec: MetricSpec, scenario: ScenarioResult, mode: Mode, b
 
   if (mode === 'paired') {
     const pairs = pairByRound(scenario.variants['base']?.trials ?? [], head, spec);
-    const samples = { baseline: pairs.map((p) => p[0]), head: pairs.map((p) => p[1]) };
-    const shift =
-      pairs.length > 0
-        ? comparePaired(scaled(spec, samples.baseline), scaled(spec, samples.head), options.confidence ?? 0.95)
-        : null;
-    return { spec, gated, threshold: configured, ...medians(samples), samples, shift };
+    const samples = { baseline: pairs.map((p) => p.base), head: pairs.map((p) => p.head) };
+    // One value per pair of processes: the mean of its rounds' log ratios (analyze/units.ts).
+    const groups = groupByUnit(pairs, (p) => p.unit, (p) => toAnalysisScale(spec, p.head) - toAnalysisScale(spec, p.base));
+    const shift = groups.length > 0 ? comparePairedDifferences(unitMeans(groups), options.confidence ?? 0.95) : null;
+    const units = testUnits(pairs.some((p) => p.unit.startsWith('p')) ? 'process' : 'round', groups, groups.length, groups);
+    return { spec, gated, threshold: configured, ...medians(samples), samples, shift, ...(groups.length > 0 ? { units } : {}) };
   }
 
   const headValues = present(head.map(spec.value));
@@ -146,25 +148,59 @@ function pendingMetric(spec: MetricSpec, scenario: ScenarioResult, mode: Mode, b
     return { spec, gated, threshold: configured, ...medians(samples), samples, shift: null };
   }
 
-  const baselineValues = present(headTrials(baseline.scenarios.find((s) => s.name === scenario.name)).map(spec.value));
+  const baseTrials = headTrials(baseline.scenarios.find((s) => s.name === scenario.name));
+  const baselineValues = present(baseTrials.map(spec.value));
   const samples = { baseline: baselineValues, head: headValues };
   const { baselineMedian, headMedian } = medians(samples);
   const { threshold, widenedFrom } = effectiveThreshold(spec, scenario.name, configured, baseline, baselineMedian, options.noiseK);
+  // One value per service process on each side: trials of one process share its offset.
+  const baseGroups = unitGroups(baseTrials, spec);
+  const headGroups = unitGroups(head, spec);
   const trialShift =
-    baselineValues.length > 0 && headValues.length > 0
-      ? compareIndependent(scaled(spec, baselineValues), scaled(spec, headValues), options.confidence ?? 0.95)
+    baseGroups.length > 0 && headGroups.length > 0
+      ? compareIndependent(unitMeans(baseGroups), unitMeans(headGroups), options.confidence ?? 0.95)
       : null;
   // Significant against the trials and against the earlier runs, or not at all (run-level.ts).
-  const pRuns = trialShift ? runLevelP(spec, scenario.name, baseline, baselineMedian, headValues) : null;
+  const headUnits = unitMeans(headGroups).map((v) => fromAnalysisScale(spec, v));
+  const pRuns = trialShift ? runLevelP(spec, scenario.name, baseline, baselineMedian, headUnits) : null;
   const shift = trialShift && pRuns !== null ? { ...trialShift, p: Math.max(trialShift.p, pRuns) } : trialShift;
-  return { spec, gated, threshold, widenedFrom, baselineMedian, headMedian, samples, shift, ...(pRuns !== null ? { pRuns } : {}) };
+  const kind = [...baseTrials, ...head].some((t) => t.process !== undefined) ? 'process' : 'trial';
+  const units = testUnits(kind, baseGroups, headGroups.length, headGroups);
+  return {
+    spec,
+    gated,
+    threshold,
+    widenedFrom,
+    baselineMedian,
+    headMedian,
+    samples,
+    shift,
+    ...(pRuns !== null ? { pRuns } : {}),
+    ...(trialShift ? { units } : {}),
+  };
+}
+
+/** A side's values on the analysis scale, grouped by the service process they were measured on. */
+function unitGroups(trials: readonly TrialResult[], spec: MetricSpec): number[][] {
+  const measured = trials.filter((t) => {
+    const v = spec.value(t);
+    return v !== null && Number.isFinite(v);
+  });
+  return groupByUnit(measured, (t) => unitKey(t, 'order'), (t) => toAnalysisScale(spec, spec.value(t) as number));
+}
+
+/** How many units each side had, and the spread between and within them (of head − base when paired). */
+function testUnits(kind: TestUnits['kind'], baseline: readonly unknown[], head: number, spreadOf: readonly (readonly number[])[]): TestUnits {
+  const spread = unitSpread(spreadOf);
+  return { kind, baseline: baseline.length, head, betweenSd: spread.between, withinSd: spread.within };
 }
 
 /**
- * Pairs (baseline, head) of the rounds where both variants have a value. A round measured more
- * than once per variant (re-run after interference) contributes its last trial by order.
+ * Pairs (baseline, head) of the rounds where both variants have a value, with the unit each round
+ * belongs to (its pair of processes, or the round itself). A round measured more than once per
+ * variant (re-run after interference) contributes its last trial by order.
  */
-function pairByRound(base: readonly TrialResult[], head: readonly TrialResult[], spec: MetricSpec): Array<[number, number]> {
+function pairByRound(base: readonly TrialResult[], head: readonly TrialResult[], spec: MetricSpec): { base: number; head: number; unit: string }[] {
   const lastByRound = (trials: readonly TrialResult[]) => {
     const byRound = new Map<number, TrialResult>();
     for (const t of trials) {
@@ -175,20 +211,16 @@ function pairByRound(base: readonly TrialResult[], head: readonly TrialResult[],
   };
   const baseRounds = lastByRound(base);
   const headRounds = lastByRound(head);
-  const pairs: Array<[number, number]> = [];
+  const pairs: { base: number; head: number; unit: string }[] = [];
   for (const round of [...headRounds.keys()].sort((a, b) => a - b)) {
     const b = baseRounds.get(round);
     const h = headRounds.get(round) as TrialResult;
     if (!b) continue;
     const bv = spec.value(b);
     const hv = spec.value(h);
-    if (bv !== null && hv !== null && Number.isFinite(bv) && Number.isFinite(hv)) pairs.push([bv, hv]);
+    if (bv !== null && hv !== null && Number.isFinite(bv) && Number.isFinite(hv)) pairs.push({ base: bv, head: hv, unit: unitKey(h, 'round') });
   }
   return pairs;
-}
-
-function scaled(spec: MetricSpec, values: readonly number[]): number[] {
-  return values.map((v) => toAnalysisScale(spec, v));
 }
 
 function medians(samples: { baseline: number[]; head: number[] }) {
@@ -219,6 +251,7 @@ function finish(
   };
   if (m.widenedFrom !== undefined) base.thresholdWidenedFrom = m.widenedFrom;
   if (m.pRuns !== undefined) base.pRuns = m.pRuns;
+  if (m.units !== undefined) base.units = m.units;
   if (m.shift === null || holmResult === undefined) return base;
   const shift = reportedShift(m.spec, m.shift);
   const status = metricStatus(m.spec, shift, holmResult.pAdjusted, alpha, m.threshold);

@@ -39,7 +39,14 @@ export function compareIndependent(baseline: readonly number[], head: readonly n
  * per-round differences head − baseline, Hodges–Lehmann shift (median of Walsh averages).
  */
 export function comparePaired(baseline: readonly number[], head: readonly number[], confidence: number): Shift {
-  const d = head.map((h, i) => h - (baseline[i] as number));
+  return comparePairedDifferences(head.map((h, i) => h - (baseline[i] as number)), confidence);
+}
+
+/**
+ * The paired comparison from the differences head − baseline themselves: one per round, or one per
+ * pair of service processes (the mean of its rounds' differences, analyze/units.ts).
+ */
+export function comparePairedDifferences(d: readonly number[], confidence: number): Shift {
   const { p } = wilcoxonSignedRank(d);
   const { estimate, ciLow, ciHigh } = hodgesLehmannPaired(d, confidence);
   const intervalAt = (level: number) => {

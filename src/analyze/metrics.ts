@@ -46,6 +46,11 @@ export function toAnalysisScale(spec: Pick<MetricSpec, 'scale'>, value: number):
   return spec.scale === 'log' ? Math.log(Math.max(value, LOG_FLOOR)) : value;
 }
 
+/** A value on the analysis scale back in the metric's unit. */
+export function fromAnalysisScale(spec: Pick<MetricSpec, 'scale'>, value: number): number {
+  return spec.scale === 'log' ? Math.exp(value) : value;
+}
+
 /** A shift on the analysis scale as the reported change: ratio − 1 for log metrics. */
 export function toChange(spec: Pick<MetricSpec, 'scale'>, shift: number): number {
   return spec.scale === 'log' ? Math.expm1(shift) : shift;

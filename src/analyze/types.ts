@@ -41,6 +41,28 @@ export interface MetricAnalysis {
    * error rate's 0.01 is one percentage point. See docs/statistics.md.
    */
   changeKind?: 'relative' | 'absolute';
+  /** What the test counted, and how values spread between and within those units. */
+  units?: TestUnits;
+}
+
+/**
+ * The units of a metric's test (analyze/units.ts). 'process': one value per start of the services
+ * (paired: per pair of base and head processes); 'round' or 'trial': every round or trial counted
+ * as its own unit, when perfgate did not start the service or the file predates restarts.
+ */
+export interface TestUnits {
+  kind: 'process' | 'round' | 'trial';
+  /** Units on each side (paired: both sides count the same pairs). */
+  baseline: number;
+  head: number;
+  /**
+   * Standard deviations on the analysis scale (log values: about a relative spread; error rate: a
+   * rate): between units beyond the noise within them, and within a unit. Paired: of the per-round
+   * log ratio head/base. Independent: of the head's values. null where not estimable (one round per
+   * unit gives no within-unit spread).
+   */
+  betweenSd: number | null;
+  withinSd: number | null;
 }
 
 export interface BudgetCheck {

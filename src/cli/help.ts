@@ -37,7 +37,7 @@ Options:
 Every perfgate.yml field can be given as a flag of the same name and overrides the file:
   --url URL  --start CMD  --port N  --ready-url URL  --compare artifact|base-ref|none
   --base-ref REF  --build CMD  --connections N  --profile closed|rate  --rate N
-  --warmup 3s  --duration 2s  --min-rounds N  --max-rounds N  --max-duration 3m
+  --warmup 1s  --duration 2s  --rounds-per-process 2  --min-rounds N  --max-rounds N  --max-duration 3m
   --alpha 0.01  --thresholds "p99=10%,cpu=2%"  --budgets "p95=200ms,error-rate=1%"  ...
 `;
 

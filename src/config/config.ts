@@ -54,8 +54,14 @@ export interface LoadConfig {
   pairing: (typeof PAIRINGS)[number];
   connections: number;
   rate: number | null;
+  /** Load before measuring, after every service start. */
   warmupMs: number;
   trialMs: number;
+  /**
+   * Rounds measured on one start of the services; then every variant's service is stopped and
+   * started afresh, so the test's unit (a process, or a pair of them) carries process-level variance.
+   */
+  roundsPerProcess: number;
   requestTimeoutMs: number;
 }
 

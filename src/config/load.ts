@@ -231,6 +231,7 @@ function resolve(raw: RawConfig, problems: string[], purpose: 'measure' | 'analy
       pairing: raw.pairing ?? DEFAULTS.pairing,
       rate: raw.rate ?? null,
       warmupMs: raw.warmup ?? DEFAULTS.warmupMs,
+      roundsPerProcess: raw['rounds-per-process'] ?? DEFAULTS.roundsPerProcess,
       trialMs: raw.duration ?? DEFAULTS.trialMs,
       requestTimeoutMs: raw['request-timeout'] ?? DEFAULTS.requestTimeoutMs,
     },

@@ -200,6 +200,7 @@ export const configSchema = z
     warmup: field((v) => f.duration(v, 's')).optional(),
     duration: field((v) => f.duration(v, 's')).optional(),
     'request-timeout': field((v) => f.duration(v, 's')).optional(),
+    'rounds-per-process': field((v) => f.integer(v, 1, 1000)).optional(),
     'min-rounds': field((v) => f.integer(v, 1, 1000)).optional(),
     'max-rounds': field((v) => f.integer(v, 1, 1000)).optional(),
     'max-duration': field((v) => f.duration(v, 's')).optional(),
@@ -250,7 +251,16 @@ export const DEFAULTS = {
   // pairs in 1.4-2.0% of simulated runs, above the 1% goal; alternating: 0.0%.
   pairing: 'alternating' as (typeof PAIRINGS)[number],
   connections: 16,
-  warmupMs: 3_000,
+  // A fresh process needs about a second: measured (npm run bench -- warmup, 8 starts each), CPU per
+  // request of the example service was +86%, +22% and +5.6% above its settled level in the first
+  // 0.25 s, the next 0.25 s and 0.5-1 s, and within 0.2% from 1 s on; the numeric-loop service
+  // +116%, +101%, +18%, then within 1.3%. Every process start is warmed up, so this is paid per
+  // process, not once per run.
+  warmupMs: 1_000,
+  // The replicate is a fresh pair of processes (docs/statistics.md, "The unit is a process"): a
+  // service is restarted after this many rounds. See the comment on the figure in
+  // src/measure/replication.ts for why this default.
+  roundsPerProcess: 2,
   // 2 s rather than 5 s: measured on this kind of runner (npm run bench -- detection), the same
   // 3-minute budget then holds about twice the rounds, and paired detection of a 5% CPU regression
   // rose from 52% to 65% (2%: from 14% to 53%) at the same false-fail rate.

@@ -54,6 +54,8 @@ export interface Measurement {
   pairing: Config['load']['pairing'] | null;
   plan: Plan;
   stoppedEarly: boolean;
+  /** Rounds measured on one start of the services; null when no service was restarted. */
+  roundsPerProcess: number | null;
 }
 
 /** Share of all cores' time used by other processes above which a round is measured again. */
@@ -62,13 +64,20 @@ export const INTERFERENCE_LIMIT = 0.3;
 export const MAX_REPEATED_ROUNDS = 3;
 
 /**
- * Starts every variant's service, warms each up once, then runs rounds of interleaved trials until
- * the stop predicate, the round limit or the time budget ends it. Services are always stopped.
+ * Runs rounds of interleaved trials until the stop predicate, the round limit or the time budget
+ * ends it. When perfgate starts the services, the replicate is a fresh process: every
+ * `roundsPerProcess` rounds every variant's service is stopped, started again and warmed up, and
+ * each trial records which start it ran on (docs/statistics.md, "The unit is a process"). A service
+ * that was already running is measured as it is, warmed up once. Services are always stopped.
  */
 export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<Measurement> {
   const { config, variants } = input;
   const scenarioNames = config.scenarios.map((s) => s.name);
   const simultaneous = config.load.pairing === 'simultaneous' && variants.length > 1;
+  // Restart only when every variant's service is ours to start: with one already running, the
+  // pairs would share that one process and a restart would not make them independent.
+  const restarting = variants.length > 0 && variants.every((v) => v.service !== null);
+  const perProcess = restarting ? config.load.roundsPerProcess : null;
   const plan = makePlan({
     scenarios: scenarioNames,
     variants: variants.map((v) => v.name),
@@ -79,8 +88,12 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
     maxDurationMs: config.rounds.maxDurationMs,
     minRoundsForSignificance: input.minRoundsForSignificance,
     simultaneous,
+    roundsPerProcess: perProcess,
   });
   for (const note of plan.notes) deps.log(`note: ${note}`);
+  if (!restarting && variants.some((v) => v.service)) {
+    deps.log('note: a variant has no start command, so no service is restarted: rounds, not processes, are the unit of the test');
+  }
 
   const results: ScenarioResult[] = config.scenarios.map((s) => ({
     name: s.name,
@@ -90,18 +103,18 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
   }));
 
   const running = new Map<string, RunningService>();
+  const stopAll = async () => {
+    const services = [...running.values()];
+    running.clear();
+    await Promise.allSettled(services.map((s) => s.stop()));
+  };
   const started = deps.now();
   let order = 0;
   let rounds = 0;
   let disturbedRounds = 0;
   let stoppedEarly = false;
+  let processIndex = -1;
   try {
-    for (const v of variants) {
-      if (!v.service) continue;
-      deps.log(`starting ${v.service.description ?? v.name}: ${v.service.command}`);
-      running.set(v.name, await deps.startService(v.service));
-    }
-
     const ctx = trialContext(config, deps, input.signal);
     const loadOnce = (variant: VariantTarget, scenario: Scenario, durationMs: number) => loadTrial(ctx, variant, scenario, durationMs);
     const runGroup = (group: TrialSlot[]) =>
@@ -113,11 +126,19 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
         }),
       );
 
-    // Warm up each variant once per service start: JIT, caches and connection pools settle
-    // before anything is recorded. The time is split over the scenarios so each path is warm.
-    if (config.load.warmupMs > 0) {
-      for (const v of variants) {
-        deps.log(`warming up ${v.name} for ${formatDuration(config.load.warmupMs)}`);
+    // Starts (or restarts) the services and warms each up: JIT, caches and connection pools settle
+    // before anything is recorded, on every process. The order alternates from one start to the
+    // next, so neither variant is always the one started, or warmed, first.
+    const startAndWarm = async (index: number) => {
+      const ordered = index % 2 === 1 ? [...variants].reverse() : variants;
+      for (const v of ordered) {
+        if (!v.service) continue;
+        if (index === 0) deps.log(`starting ${v.service.description ?? v.name}: ${v.service.command}`);
+        running.set(v.name, await deps.startService(v.service));
+      }
+      if (config.load.warmupMs <= 0) return;
+      for (const v of ordered) {
+        if (index === 0) deps.log(`warming up ${v.name} for ${formatDuration(config.load.warmupMs)}${perProcess !== null ? ' after every start' : ''}`);
         const each = Math.max(250, config.load.warmupMs / config.scenarios.length);
         for (const s of config.scenarios) {
           const w = await loadOnce(v, s, each);
@@ -129,16 +150,27 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
           }
         }
       }
+    };
+    if (perProcess === null) await startAndWarm(0);
+    if (perProcess !== null) {
+      deps.log(`a fresh process of each service every ${perProcess} round${perProcess === 1 ? '' : 's'}: the test counts processes, not rounds`);
     }
 
     let repeated = 0;
     for (let round = 0; round < plan.maxRounds; round++) {
       if (input.signal?.aborted) throw new LoadError('measuring was cancelled');
+      // A round measured again after interference stays on its processes; the next block restarts.
+      if (perProcess !== null && Math.floor(round / perProcess) !== processIndex) {
+        await stopAll();
+        processIndex = Math.floor(round / perProcess);
+        await startAndWarm(processIndex);
+      }
       const roundTrials: { scenario: number; variant: string; trial: TrialResult }[] = [];
       for (const group of roundGroups(round, scenarioNames, variants.map((v) => v.name), simultaneous)) {
         const trials = await runGroup(group);
         trials.forEach((trial, i) => {
-          roundTrials.push({ scenario: scenarioNames.indexOf(group[i]!.scenario), variant: group[i]!.variant, trial: { ...trial, round, order: order++ } });
+          const process = perProcess !== null ? { process: processIndex } : {};
+          roundTrials.push({ scenario: scenarioNames.indexOf(group[i]!.scenario), variant: group[i]!.variant, trial: { ...trial, round, order: order++, ...process } });
         });
       }
 
@@ -154,26 +186,32 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
       for (const t of roundTrials) results[t.scenario]!.variants[t.variant]!.trials.push(t.trial);
       rounds = round + 1;
 
+      // Time per block of rounds (one start of the services, or one round), measured so far.
+      const block = perProcess ?? 1;
       const elapsed = deps.now() - started;
-      const perRound = (elapsed - plan.warmupMs) / rounds;
-      const left = Math.max(0, (plan.maxRounds - rounds) * perRound);
-      deps.log(`round ${rounds}/${plan.maxRounds} · ${formatDuration(elapsed)} elapsed · at most ~${formatDuration(left)} left`);
+      const blocksDone = Math.ceil(rounds / block);
+      const perBlock = perProcess !== null ? elapsed / blocksDone : (elapsed - plan.warmupMs) / rounds;
+      const left = Math.max(0, ((plan.maxRounds - rounds) / block) * perBlock);
+      const which = perProcess !== null ? ` · processes #${processIndex + 1}` : '';
+      deps.log(`round ${rounds}/${plan.maxRounds}${which} · ${formatDuration(elapsed)} elapsed · at most ~${formatDuration(left)} left`);
 
+      // Decisions only at the end of a block: the test's unit is a whole process.
+      if (rounds % block !== 0) continue;
       if (rounds >= plan.minRounds && input.shouldStop?.(results, rounds)) {
         stoppedEarly = rounds < plan.maxRounds;
         if (stoppedEarly) deps.log(`every gated metric is decided after ${rounds} rounds; stopping early`);
         break;
       }
-      if (rounds >= plan.minRounds && elapsed + perRound > config.rounds.maxDurationMs) {
+      if (rounds >= plan.minRounds && elapsed + perBlock > config.rounds.maxDurationMs) {
         deps.log(`time budget of ${formatDuration(config.rounds.maxDurationMs)} reached after ${rounds} rounds`);
         break;
       }
     }
   } finally {
-    await Promise.allSettled([...running.values()].map((s) => s.stop()));
+    await stopAll();
   }
   const pairing = variants.length > 1 ? config.load.pairing : null;
-  return { scenarios: results, rounds, disturbedRounds, pairing, plan, stoppedEarly };
+  return { scenarios: results, rounds, disturbedRounds, pairing, plan, stoppedEarly, roundsPerProcess: perProcess };
 }
 
 /** What a trial needs besides its variant and scenario, worked out once per run. */

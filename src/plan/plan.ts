@@ -13,18 +13,33 @@ export interface PlanInput {
   minRounds: number | null;
   maxRounds: number;
   maxDurationMs: number;
-  /** Smallest number of rounds with which the test can reach significance at all. */
+  /**
+   * Smallest number of the test's units (processes, or rounds when nothing is restarted) with which
+   * it can reach significance at all.
+   */
   minRoundsForSignificance: number;
   /** The variants of a round are measured at the same time (pairing: simultaneous). */
   simultaneous?: boolean;
+  /**
+   * Rounds on one start of the services, after which all are restarted; null when perfgate does
+   * not start them (it cannot restart what it did not start, and each round is then a unit).
+   */
+  roundsPerProcess?: number | null;
+  /** Estimated cost of stopping and starting one service, beyond its warmup. */
+  restartMs?: number;
 }
 
 export interface Plan {
+  /** Both multiples of roundsPerProcess when services are restarted: a run ends with whole processes. */
   minRounds: number;
   maxRounds: number;
-  /** Estimated duration of one round, and of the warmup of all variants. */
+  /** Estimated duration of one round, and of the warmup of all variants (per start of them). */
   roundMs: number;
   warmupMs: number;
+  /** Rounds per start of the services; null when nothing is restarted. */
+  roundsPerProcess: number | null;
+  /** Estimated duration of one start of every service: restarts, warmups and its rounds. */
+  blockMs: number;
   /** Messages for the user about how the plan differs from what was asked. */
   notes: string[];
 }
@@ -40,32 +55,42 @@ export function makePlan(input: PlanInput): Plan {
   const trials = input.scenarios.length * (input.simultaneous ? 1 : input.variants.length);
   const roundMs = trials * (input.trialMs + (input.trialOverheadMs ?? 250));
   const warmupMs = input.variants.length * input.warmupMs;
-  const budgetRounds = Math.max(1, Math.floor((input.maxDurationMs - warmupMs) / roundMs));
+  // The unit of the test is a block of rounds on one start of the services (a process, or a pair);
+  // without restarts every round is a block of its own and the warmup is paid once.
+  const perProcess = input.roundsPerProcess ?? null;
+  const block = perProcess ?? 1;
+  const blockMs = block * roundMs + (perProcess !== null ? warmupMs + input.variants.length * (input.restartMs ?? 300) : 0);
+  const onceMs = perProcess !== null ? 0 : warmupMs;
+  const budgetRounds = Math.max(1, Math.floor((input.maxDurationMs - onceMs) / blockMs)) * block;
+  const units = perProcess !== null ? 'processes' : 'rounds';
+  const upToBlock = (rounds: number) => Math.ceil(rounds / block) * block;
 
-  let minRounds = input.minRounds ?? input.minRoundsForSignificance;
-  if (input.minRounds !== null && input.minRounds < input.minRoundsForSignificance) {
+  const neededRounds = input.minRoundsForSignificance * block;
+  let minRounds = input.minRounds !== null ? upToBlock(input.minRounds) : neededRounds;
+  if (input.minRounds !== null && input.minRounds < neededRounds) {
     notes.push(
       `min-rounds ${input.minRounds} is too few to ever reach significance for this many gated metrics ` +
-        `(at least ${input.minRoundsForSignificance} are needed); a regression cannot be confirmed before then`,
+        `(at least ${neededRounds} are needed${perProcess !== null ? `: ${input.minRoundsForSignificance} ${units} of ${block} round${block === 1 ? '' : 's'}` : ''}); ` +
+        'a regression cannot be confirmed before then',
     );
   }
-  let maxRounds = Math.min(input.maxRounds, budgetRounds);
-  if (budgetRounds < input.maxRounds) {
-    notes.push(
-      `max-duration ${fmtS(input.maxDurationMs)} allows about ${budgetRounds} rounds of ${fmtS(roundMs)} (max-rounds is ${input.maxRounds})`,
-    );
+  const maxAsked = Math.max(block, Math.floor(input.maxRounds / block) * block);
+  let maxRounds = Math.min(maxAsked, budgetRounds);
+  if (budgetRounds < maxAsked) {
+    const restarts = perProcess !== null ? `, restarting the services every ${block} round${block === 1 ? '' : 's'}` : '';
+    notes.push(`max-duration ${fmtS(input.maxDurationMs)} allows about ${budgetRounds} rounds of ${fmtS(roundMs)}${restarts} (max-rounds is ${input.maxRounds})`);
   }
   if (maxRounds < minRounds) {
-    const limit = budgetRounds < input.maxRounds ? `the time budget allows ${maxRounds}` : `max-rounds is ${maxRounds}`;
-    const fix = budgetRounds < input.maxRounds ? 'raise max-duration or shorten duration' : 'raise max-rounds';
+    const limit = budgetRounds < maxAsked ? `the time budget allows ${maxRounds}` : `max-rounds is ${maxAsked}`;
+    const fix = budgetRounds < maxAsked ? 'raise max-duration or shorten duration' : 'raise max-rounds';
     notes.push(
       `${limit} but ${minRounds} rounds are needed; measuring ${minRounds} rounds, ` +
-        `which takes about ${fmtS(warmupMs + minRounds * roundMs)}: ${fix}`,
+        `which takes about ${fmtS(onceMs + (minRounds / block) * blockMs)}: ${fix}`,
     );
     maxRounds = minRounds;
   }
   minRounds = Math.min(minRounds, maxRounds);
-  return { minRounds, maxRounds, roundMs, warmupMs, notes };
+  return { minRounds, maxRounds, roundMs, warmupMs, roundsPerProcess: perProcess, blockMs, notes };
 }
 
 /**

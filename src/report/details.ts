@@ -5,6 +5,7 @@ import type { BaselineProvenance, ReportContext } from './context.js';
 import { environmentRows } from './environment.js';
 import { age, duration, plain, threshold } from './format.js';
 import { code, codeBlock, details, table, text } from './markdown.js';
+import { processesLine } from './replication.js';
 import { metricLabel } from './vocabulary.js';
 
 /**
@@ -164,6 +165,8 @@ export function methodDetails(analysis: Analysis, context: ReportContext): strin
     rounds += `; ${disturbed} round${disturbed === 1 ? ' was' : 's were'} re-run because other processes disturbed the machine`;
   }
   lines.push(`- **Rounds:** ${rounds}.`);
+  const processes = processesLine(analysis, context.head.roundsPerProcess);
+  if (processes) lines.push(processes);
   const loadMs = context.head.scenarios.reduce(
     (sum, s) => sum + Object.values(s.variants).reduce((v, variant) => v + variant.trials.reduce((t, x) => t + x.durationMs, 0), 0),
     0,

@@ -12,7 +12,10 @@ export interface ResultsMeta {
   variants: { name: string; commit: string | null }[];
 }
 
-export function buildResults(meta: ResultsMeta, m: Pick<Measurement, 'scenarios' | 'rounds' | 'disturbedRounds'> & Partial<Pick<Measurement, 'pairing'>>): Results {
+export function buildResults(
+  meta: ResultsMeta,
+  m: Pick<Measurement, 'scenarios' | 'rounds' | 'disturbedRounds'> & Partial<Pick<Measurement, 'pairing' | 'roundsPerProcess'>>,
+): Results {
   const results: Results = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'perfgate', version: VERSION },
@@ -28,6 +31,7 @@ export function buildResults(meta: ResultsMeta, m: Pick<Measurement, 'scenarios'
     history: [],
   };
   if (m.pairing) results.pairing = m.pairing;
+  if (m.roundsPerProcess) results.roundsPerProcess = m.roundsPerProcess;
   return results;
 }
 

@@ -23,6 +23,12 @@ export const trialResultSchema = z.object({
   /** Round this trial belongs to (0-based) and its position in the run's overall order. */
   round: z.number().int().nonnegative(),
   order: z.number().int().nonnegative(),
+  /**
+   * Which start of its variant's service this trial ran on (0-based): the statistical unit. Absent
+   * when perfgate did not start the service (it was already running) and in files from before
+   * process-level replication; each round is then its own unit.
+   */
+  process: z.number().int().nonnegative().optional(),
   startedAt: z.string(),
   durationMs: z.number().positive(),
   /** Every completed request and every failed attempt (socket error, timeout). */
@@ -118,6 +124,8 @@ export const resultsSchema = z.object({
   disturbedRounds: z.number().int().nonnegative(),
   /** Paired runs: whether base and head trials of a round ran at the same time. Absent in older files and single-variant runs. */
   pairing: z.enum(['simultaneous', 'alternating']).optional(),
+  /** Rounds measured on one start of the services; absent when no service was restarted. */
+  roundsPerProcess: z.number().int().positive().optional(),
   scenarios: z.array(scenarioResultSchema),
   /** The analysis, when this run compared against something. Kept loose here; analyze/ owns its shape. */
   analysis: z.unknown().optional(),

@@ -46,6 +46,7 @@ connections: 8
 pairing: simultaneous
 warmup: 2
 duration: 4s
+rounds-per-process: 3
 min-rounds: 6
 max-rounds: 20
 max-duration: 2m
@@ -69,7 +70,7 @@ gate: [p50, cpu]
         body: '{"name":"x"}', expectStatus: '201', thresholds: {}, budgets: { p95: 200 },
       },
     ]);
-    expect(c.load).toEqual({ profile: 'rate', connections: 8, pairing: 'simultaneous', rate: 250, warmupMs: 2000, trialMs: 4000, requestTimeoutMs: 10_000 });
+    expect(c.load).toEqual({ profile: 'rate', connections: 8, pairing: 'simultaneous', rate: 250, warmupMs: 2000, trialMs: 4000, requestTimeoutMs: 10_000, roundsPerProcess: 3 });
     expect(c.rounds).toEqual({ min: 6, max: 20, maxDurationMs: 120_000 });
     expect(c.analysis.alpha).toBe(0.05);
     expect(c.analysis.thresholds.cpuPerRequest).toBeCloseTo(0.03, 12);
@@ -99,7 +100,7 @@ describe('defaults', () => {
     expect(c.suite).toBe(DEFAULTS.suite);
     expect(c.compare).toBe('artifact');
     expect(c.mode).toBe('gate');
-    expect(c.load).toEqual({ profile: 'closed', connections: 16, pairing: 'alternating', rate: null, warmupMs: 3000, trialMs: 2000, requestTimeoutMs: 10_000 });
+    expect(c.load).toEqual({ profile: 'closed', connections: 16, pairing: 'alternating', rate: null, warmupMs: 1000, trialMs: 2000, requestTimeoutMs: 10_000, roundsPerProcess: 2 });
     expect(c.rounds).toEqual({ min: null, max: 100, maxDurationMs: 180_000 });
     expect(c.analysis).toEqual({
       alpha: 0.01,
@@ -164,6 +165,7 @@ describe('errors, each with its exact message', () => {
     ['url: http://127.0.0.1:1/\npairing: together', 'pairing: "together" is not one of simultaneous, alternating'],
     ['url: http://127.0.0.1:1/\nprofile: rate', 'rate: profile "rate" needs a target rate in requests per second; write e.g. rate: 200'],
     ['url: http://127.0.0.1:1/\nmin-rounds: 9\nmax-rounds: 5', 'min-rounds: 9 is more than max-rounds (5)'],
+    ['url: http://127.0.0.1:1/\nrounds-per-process: 0', 'rounds-per-process: 0 is out of range; expected 1 to 1000'],
     ['url: http://127.0.0.1:1/\ncompare: base-ref', 'compare: "base-ref" starts the base commit\'s service itself, so it needs a "start" command'],
     ['scenarios:\n  - name: a\n    path: /a', 'scenarios[0].path: "/a" needs a server to send it to; set "url" or "port" at the top level, or give the scenario a full "url"'],
     ['url: http://127.0.0.1:1/\nscenarios:\n  - name: a\n    path: /a\n  - name: a\n    path: /b', 'scenarios[1].name: "a" is used by an earlier scenario; names must be unique'],

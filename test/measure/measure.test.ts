@@ -78,6 +78,7 @@ warmup: 500ms
 duration: 1s
 min-rounds: 2
 max-rounds: 3
+rounds-per-process: 1
 `,
 });
 const simultaneous = loadConfig({ fileText: `start: node s.js
@@ -89,6 +90,7 @@ duration: 1s
 min-rounds: 2
 max-rounds: 2
 pairing: simultaneous
+rounds-per-process: 1
 ` });
 
 function variants(): VariantTarget[] {
@@ -198,5 +200,73 @@ describe('measure', () => {
       new LoadError('every warmup request of scenario "a" to base (http://127.0.0.1:3001/a) failed: ECONNREFUSED ×100'),
     );
     expect(w.services.every((s) => s.stopped)).toBe(true);
+  });
+
+  test('with rounds-per-process 1 every round runs on fresh processes of both variants, the start order alternating', async () => {
+    const w = fakeWorld();
+    const m = await measure({ config, variants: variants(), minRoundsForSignificance: 2 }, w.deps);
+    const lifecycle = w.events.filter((e) => e.startsWith('start') || e.startsWith('stop'));
+    expect(lifecycle).toEqual(['start base', 'start head', 'stop base', 'stop head', 'start head', 'start base', 'stop head', 'stop base', 'start base', 'start head', 'stop base', 'stop head']);
+    expect(m.roundsPerProcess).toBe(1);
+    expect(m.scenarios[1]!.variants.head!.trials.map((t) => t.process)).toEqual([0, 1, 2]);
+  });
+});
+
+describe('measure: a fresh process every few rounds', () => {
+  const blocks = loadConfig({ fileText: `start: node s.js
+port: 3000
+scenarios:
+  - { name: a, path: /a }
+warmup: 500ms
+duration: 1s
+min-rounds: 3
+max-rounds: 6
+rounds-per-process: 2
+` });
+
+  test('restarts both services after every two rounds, warms each process up, and records the process of each trial', async () => {
+    const w = fakeWorld();
+    const m = await measure({ config: blocks, variants: variants(), minRoundsForSignificance: 2 }, w.deps);
+    expect(m.rounds).toBe(6);
+    expect(m.roundsPerProcess).toBe(2);
+    expect(m.plan).toMatchObject({ minRounds: 4, maxRounds: 6, roundsPerProcess: 2 });
+    const base = m.scenarios[0]!.variants.base!.trials;
+    const head = m.scenarios[0]!.variants.head!.trials;
+    expect(base.map((t) => [t.round, t.process])).toEqual([[0, 0], [1, 0], [2, 1], [3, 1], [4, 2], [5, 2]]);
+    expect(head.map((t) => t.process)).toEqual([0, 0, 1, 1, 2, 2]);
+    // Every start is followed by a warmup of that process before any trial.
+    const seq = w.events.filter((e) => /^(start|stop|warm|load)/.test(e)).map((e) => e.replace('http://127.0.0.1:', ''));
+    expect(seq.slice(0, 10)).toEqual(['start base', 'start head', 'warm 3001/a', 'warm 3000/a', 'load 3001/a', 'load 3000/a', 'load 3000/a', 'load 3001/a', 'stop base', 'stop head']);
+    expect(seq.slice(10, 14)).toEqual(['start head', 'start base', 'warm 3000/a', 'warm 3001/a']);
+    expect(w.services).toHaveLength(6);
+    expect(w.services.every((s) => s.stopped)).toBe(true);
+  });
+
+  test('asks whether to stop only when a process block is complete', async () => {
+    const w = fakeWorld();
+    const asked: number[] = [];
+    const m = await measure({ config: blocks, variants: variants(), minRoundsForSignificance: 2, shouldStop: (_s, rounds) => (asked.push(rounds), rounds >= 4) }, w.deps);
+    expect(asked).toEqual([4]);
+    expect(m.rounds).toBe(4);
+    expect(m.stoppedEarly).toBe(true);
+  });
+
+  test('a round measured again after interference stays on the same processes', async () => {
+    const w = fakeWorld({ otherCpu: (call) => (call === 2 || call === 3 ? 0.9 : 0) });
+    const m = await measure({ config: blocks, variants: variants(), minRoundsForSignificance: 2 }, w.deps);
+    expect(m.disturbedRounds).toBe(1);
+    expect(w.services).toHaveLength(6);
+    expect(m.scenarios[0]!.variants.head!.trials.map((t) => [t.round, t.process])).toEqual([[0, 0], [1, 0], [2, 1], [3, 1], [4, 2], [5, 2]]);
+  });
+
+  test('a variant without a start command (already running) means no restarts, and rounds are the units', async () => {
+    const w = fakeWorld();
+    const vs = variants();
+    vs[0] = { ...vs[0]!, service: null };
+    const m = await measure({ config: blocks, variants: vs, minRoundsForSignificance: 2 }, w.deps);
+    expect(m.roundsPerProcess).toBeNull();
+    expect(w.services).toHaveLength(1);
+    expect(m.scenarios[0]!.variants.head!.trials.every((t) => t.process === undefined)).toBe(true);
+    expect(w.events).toContain('log note: a variant has no start command, so no service is restarted: rounds, not processes, are the unit of the test');
   });
 });

@@ -85,3 +85,40 @@ describe('roundGroups', () => {
     expect(makePlan({ ...input, simultaneous: true }).maxRounds).toBe(30);
   });
 });
+
+describe('makePlan with a fresh process every few rounds', () => {
+  const input = {
+    scenarios: ['a'],
+    variants: ['base', 'head'],
+    trialMs: 2000,
+    warmupMs: 1000,
+    trialOverheadMs: 250,
+    minRounds: null,
+    maxRounds: 100,
+    maxDurationMs: 180_000,
+    minRoundsForSignificance: 10,
+    roundsPerProcess: 2,
+    restartMs: 300,
+  };
+
+  test('counts whole process blocks: restarts and warmups of every start in the budget, the unit minimum in processes', () => {
+    // A block: 2 rounds of 2 × 2.25 s, 2 warmups of 1 s, 2 restarts of 0.3 s = 11.6 s; 180 s hold 15.
+    const plan = makePlan(input);
+    expect(plan).toMatchObject({ minRounds: 20, maxRounds: 30, roundMs: 4500, blockMs: 11_600, roundsPerProcess: 2 });
+    expect(plan.notes).toEqual(['max-duration 180s allows about 30 rounds of 4.5s, restarting the services every 2 rounds (max-rounds is 100)']);
+  });
+
+  test('min-rounds and max-rounds are rounded to whole blocks', () => {
+    const plan = makePlan({ ...input, minRounds: 11, maxRounds: 27 });
+    expect(plan).toMatchObject({ minRounds: 12, maxRounds: 26 });
+    expect(plan.notes).toContain(
+      'min-rounds 11 is too few to ever reach significance for this many gated metrics (at least 20 are needed: 10 processes of 2 rounds); a regression cannot be confirmed before then',
+    );
+  });
+
+  test('without restarts (roundsPerProcess null) the warmup is paid once, as before', () => {
+    const plan = makePlan({ ...input, roundsPerProcess: null });
+    // (180 s − 2 × 1 s warmup) / 4.5 s = 39.6 rounds.
+    expect(plan).toMatchObject({ minRounds: 10, maxRounds: 39, blockMs: 4500, roundsPerProcess: null });
+  });
+});
