@@ -14,7 +14,8 @@
  *    a default run records for one start. Levels are interleaved pair by pair so drift of the
  *    machine reaches all of them alike.
  * 3. Simulate (seeded) by resampling whole pairs, never rounds of one pair: a base-ref run is a
- *    sequence of starts drawn with replacement from the level's pairs, each contributing its rounds
+ *    sequence of starts drawn without replacement from the level's pairs (reshuffled only when a
+ *    run needs more starts than the pool holds), each contributing its rounds
  *    (one or two rounds a start: both are simulated, each within the 3-minute budget its own plan
  *    allows), stopping as the real loop does. Artifact mode: the baseline's processes are base
  *    processes of the 0% pairs, the head's are head processes of the level's pairs, each run scaled
@@ -24,7 +25,7 @@
  *
  * Every rate is printed with its count and an exact (Clopper–Pearson) one-sided 95% bound.
  *
- * Environment: PERFGATE_BENCH_SERVICES (example,numeric-loop), PERFGATE_BENCH_PAIRS (16),
+ * Environment: PERFGATE_BENCH_SERVICES (example,numeric-loop), PERFGATE_BENCH_PAIRS (20),
  * PERFGATE_BENCH_SIMS (1000), PERFGATE_BENCH_REUSE_POOL=1 (reuse bench/results/detection-pool.json),
  * PERFGATE_BENCH_REAL (e.g. "numeric-loop:0:10,numeric-loop:5:5,example:0:5": service:level:runs;
  * "none" to skip), PERFGATE_BENCH_EXTRA (perfgate.yml lines for the simulated runs).
@@ -50,7 +51,7 @@ import { medianOf } from '../src/analyze/median.js';
 import { unitSpread } from '../src/analyze/units.js';
 
 const LEVELS = [0, 2, 5, 10] as const;
-const PAIRS = num('PERFGATE_BENCH_PAIRS', 16);
+const PAIRS = num('PERFGATE_BENCH_PAIRS', 20);
 const SIMS = num('PERFGATE_BENCH_SIMS', 1000);
 const BETWEEN_RUN_SD = 0.05;
 const HISTORY_RUNS = 10;
@@ -267,7 +268,28 @@ function simulate(pairs: Record<string, PoolPair[]>, level: string, mode: Mode, 
   const startMs = (2 * config.load.warmupMs + r * roundMs) * (variants.length / 2);
   const own = pairs[level]!;
   const aa = pairs['0']!;
-  const draw = (from: readonly PoolPair[]) => from[Math.floor(rng() * from.length)]!;
+  // Pairs are drawn without replacement within a run (a fresh shuffle each run, reshuffled only if
+  // a run needs more starts than the pool has), so the units of one simulated run are distinct
+  // processes: drawing one pair twice would be the pseudo-replication this benchmark is about.
+  const shuffled = (from: readonly PoolPair[]) => {
+    const a = [...from];
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1));
+      [a[i], a[j]] = [a[j]!, a[i]!];
+    }
+    return a;
+  };
+  const drawer = (from: readonly PoolPair[]) => {
+    let order = shuffled(from);
+    let next = 0;
+    return () => {
+      if (next === order.length) {
+        order = shuffled(from);
+        next = 0;
+      }
+      return order[next++]!;
+    };
+  };
   const factor = () => Math.exp(BETWEEN_RUN_SD * normalSample(rng));
   const out: SimOutcome = { fail: 0, pass: 0, inconclusive: 0, meanRounds: 0, meanSeconds: 0, failedBy: {} };
   const starts = plan.maxRounds / r;
@@ -276,10 +298,11 @@ function simulate(pairs: Record<string, PoolPair[]>, level: string, mode: Mode, 
     let analysis: Analysis | null = null;
     let rounds = 0;
     if (mode === 'base-ref') {
+      const draw = drawer(own);
       const b: TrialResult[] = [];
       const h: TrialResult[] = [];
       for (let k = 0; k < starts; k++) {
-        const p = draw(own);
+        const p = draw();
         b.push(...asProcess(p.base, k, k * r, r));
         h.push(...asProcess(p.head, k, k * r, r));
         rounds = (k + 1) * r;
@@ -291,13 +314,17 @@ function simulate(pairs: Record<string, PoolPair[]>, level: string, mode: Mode, 
     } else {
       // The baseline: an earlier trusted run of the base code (base processes of identical pairs),
       // full budget, with its own speed; a history of earlier runs likewise.
-      const fullRun = (f: number) => Array.from({ length: starts }, (_, k) => asProcess(draw(aa).base, k, k * r, r, f)).flat();
+      const fullRun = (f: number) => {
+        const draw = drawer(aa);
+        return Array.from({ length: starts }, (_, k) => asProcess(draw().base, k, k * r, r, f)).flat();
+      };
       const baseline = resultsOf({ head: fullRun(factor()) }, plan.maxRounds);
       baseline.history = Array.from({ length: HISTORY_RUNS }, () => summarize(resultsOf({ head: fullRun(factor()) }, plan.maxRounds)));
       const fh = factor();
+      const draw = drawer(own);
       const h: TrialResult[] = [];
       for (let k = 0; k < starts; k++) {
-        h.push(...asProcess(draw(own).head, k, k * r, r, fh));
+        h.push(...asProcess(draw().head, k, k * r, r, fh));
         rounds = (k + 1) * r;
         if (rounds >= plan.minRounds) {
           analysis = analyze({ baseline, head: resultsOf({ head: h }, rounds), options });

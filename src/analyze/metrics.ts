@@ -1,4 +1,4 @@
-import type { TrialResult } from '../results/schema.js';
+import type { LatencySummary, TrialResult } from '../results/schema.js';
 import type { BudgetMetric, MetricName } from './types.js';
 
 /**
@@ -20,9 +20,9 @@ export interface MetricSpec {
 
 /** Order of the rows in the report. */
 export const METRICS: readonly MetricSpec[] = [
-  { name: 'p50', unit: 'ms', better: 'lower', scale: 'log', value: (t) => t.latencyMs.p50 },
-  { name: 'p90', unit: 'ms', better: 'lower', scale: 'log', value: (t) => t.latencyMs.p90 },
-  { name: 'p99', unit: 'ms', better: 'lower', scale: 'log', value: (t) => t.latencyMs.p99 },
+  { name: 'p50', unit: 'ms', better: 'lower', scale: 'log', value: (t) => trustedLatency(t, 'p50') },
+  { name: 'p90', unit: 'ms', better: 'lower', scale: 'log', value: (t) => trustedLatency(t, 'p90') },
+  { name: 'p99', unit: 'ms', better: 'lower', scale: 'log', value: (t) => trustedLatency(t, 'p99') },
   { name: 'throughput', unit: 'req/s', better: 'higher', scale: 'log', value: (t) => t.throughput },
   { name: 'errorRate', unit: 'ratio', better: 'lower', scale: 'absolute', value: errorRate },
   { name: 'cpuPerRequest', unit: 'ms/req', better: 'lower', scale: 'log', value: (t) => t.cpuMsPerRequest },
@@ -30,6 +30,16 @@ export const METRICS: readonly MetricSpec[] = [
 ];
 
 export const METRIC_NAMES: readonly MetricName[] = METRICS.map((m) => m.name);
+
+/**
+ * A trial's latency, or null when its Little's law check failed: its requests were timed from the
+ * wrong starts (src/load/littles-law.ts), so its latency must decide nothing. Its counts
+ * (throughput, errors) and its CPU time are still right and still count. The report names such
+ * trials (report/measurement-notes.ts).
+ */
+export function trustedLatency(trial: TrialResult, percentile: keyof LatencySummary): number | null {
+  return trial.littlesLaw?.holds === false ? null : trial.latencyMs[percentile];
+}
 
 /** Errors per attempted request; a trial that made no request has no rate. */
 export function errorRate(trial: TrialResult): number | null {
@@ -65,10 +75,10 @@ export interface BudgetSpec {
 
 /** Order of the budget rows in the report. */
 export const BUDGETS: readonly BudgetSpec[] = [
-  { name: 'p50', kind: 'max', value: (t) => t.latencyMs.p50 },
-  { name: 'p90', kind: 'max', value: (t) => t.latencyMs.p90 },
-  { name: 'p95', kind: 'max', value: (t) => t.latencyMs.p95 },
-  { name: 'p99', kind: 'max', value: (t) => t.latencyMs.p99 },
+  { name: 'p50', kind: 'max', value: (t) => trustedLatency(t, 'p50') },
+  { name: 'p90', kind: 'max', value: (t) => trustedLatency(t, 'p90') },
+  { name: 'p95', kind: 'max', value: (t) => trustedLatency(t, 'p95') },
+  { name: 'p99', kind: 'max', value: (t) => trustedLatency(t, 'p99') },
   { name: 'throughput', kind: 'min', value: (t) => t.throughput },
   { name: 'errorRate', kind: 'max', value: errorRate },
   { name: 'cpuPerRequest', kind: 'max', value: (t) => t.cpuMsPerRequest },

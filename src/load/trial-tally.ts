@@ -27,14 +27,21 @@ export class TrialTally {
   private successCount = 0;
   private failureCount = 0;
   private statusErrorCount = 0;
+  private busy = 0;
 
   constructor(
     private readonly isExpectedStatus: (status: number) => boolean,
     private readonly histogram: Histogram = createLatencyHistogram(),
   ) {}
 
-  /** A complete HTTP response; latencyMs is only used when its status is expected. */
-  response(status: number, latencyMs: number): void {
+  /**
+   * A complete HTTP response; latencyMs is only recorded when its status is expected. busyMs is how
+   * long the request held its connection, whatever its status, for the Little's law check
+   * (littles-law.ts): the latency itself, except under the rate profile, whose latency adds the
+   * time the request waited for its connection before it was sent.
+   */
+  response(status: number, latencyMs: number, busyMs: number = latencyMs): void {
+    this.busy += busyMs;
     if (status >= 0 && status < STATUS_SLOTS) {
       this.byStatus[status]! += 1;
       let verdict = this.verdicts[status]!;
@@ -60,16 +67,28 @@ export class TrialTally {
   }
 
   /** A request that got no response: 'timeout', or a socket error code such as 'ECONNREFUSED'. */
-  failure(kind: string): void {
+  failure(kind: string, busyMs = 0): void {
+    this.busy += busyMs;
     this.failureCount += 1;
     this.failures.set(kind, (this.failures.get(kind) ?? 0) + 1);
+  }
+
+  /** Time a request still in flight when the window closed held its connection within the window. */
+  inFlightAtClose(busyMs: number): void {
+    this.busy += busyMs;
   }
 
   get successes(): number {
     return this.successCount;
   }
 
-  outcome(durationMs: number, targetRate: number | null): LoadOutcome {
+  /** Milliseconds that requests held connections, summed over all requests and connections. */
+  get busyMs(): number {
+    return this.busy;
+  }
+
+  /** The counts of a window of `durationMs`; how the load was sent and checked is the caller's to add. */
+  outcome(durationMs: number, targetRate: number | null): Omit<LoadOutcome, 'connectionMode' | 'littlesLaw'> {
     const statusCounts: Record<string, number> = {};
     const errorCounts: Record<string, number> = {};
     const addStatus = (status: number, count: number, expected: boolean) => {

@@ -1,4 +1,6 @@
 import type { LatencySummary } from '../results/schema.js';
+import type { ConnectionMode } from './connection-probe.js';
+import type { LittlesLawCheck } from './littles-law.js';
 
 /** What one trial sends: a single request shape, repeated. */
 export interface LoadTarget {
@@ -50,4 +52,8 @@ export interface LoadOutcome {
   targetRate: number | null;
   /** Rate profile only: the successful rate reached was below 95% of the target. */
   overloaded: boolean;
+  /** 'per-request' when the service closed its connections, so each request had a connection of its own. */
+  connectionMode: ConnectionMode;
+  /** Mean requests in flight against the connections (littles-law.ts); null when no load ran. */
+  littlesLaw: LittlesLawCheck | null;
 }

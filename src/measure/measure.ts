@@ -282,6 +282,8 @@ export async function measureTogether(ctx: TrialContext, members: TrialMember[])
       targetRate: outcome.targetRate,
       overloaded: outcome.overloaded,
       interference: usage ? othersOnly(usage, usages.filter((_, j) => j !== i)) : null,
+      connectionMode: outcome.connectionMode,
+      littlesLaw: outcome.littlesLaw,
     };
   });
 }

@@ -15,6 +15,7 @@ import {
 import { hardwareMismatch } from './environment.js';
 import { count } from './format.js';
 import { headline } from './headline.js';
+import { measurementNotes } from './measurement-notes.js';
 import { code } from './markdown.js';
 import { scenarioSection, type RowSelection, type ScenarioSection } from './scenario-section.js';
 
@@ -121,6 +122,7 @@ function warnings(context: ReportContext): string[] {
     }
   }
   for (const note of context.notes ?? []) out.push(`> ⚠️ ${note.replace(/\r?\n/g, ' ')}`);
+  for (const note of measurementNotes(context, code)) out.push(`> ${note.level === 'warning' ? '⚠️' : 'ℹ️'} ${note.text}`);
   return out;
 }
 

@@ -5,6 +5,7 @@ import { baseLabel, commitsOf, shortSha } from './details.js';
 import { hardwareMismatch } from './environment.js';
 import { interval, percent, pValue, threshold, value } from './format.js';
 import { budgetLimit, headline, type Headline } from './headline.js';
+import { measurementNotes } from './measurement-notes.js';
 import { BUDGET_UNIT, metricLabel, statusText } from './vocabulary.js';
 
 /** The CLI's report: plain aligned columns, colour only when asked (a TTY), no markdown. */
@@ -77,6 +78,9 @@ export function renderTerminal(
       if (mismatch !== null) out.push(paint(`! different hardware: ${mismatch}`, 'yellow'));
     }
     for (const note of context.notes ?? []) out.push(paint(`! ${note}`, 'yellow'));
+    for (const note of measurementNotes(context, quote)) {
+      out.push(note.level === 'warning' ? paint(`! ${note.text}`, 'yellow') : paint(`i ${note.text}`, 'dim'));
+    }
     const commits = commitsOf(context);
     const sides = [`head ${shortSha(commits.head) ?? 'unknown'}`];
     if (isPairedMode(context) || context.baseline !== null) sides.push(`${baseLabel(context)} ${shortSha(commits.base) ?? 'unknown'}`);

@@ -1,4 +1,5 @@
 import { medianOf } from '../analyze/median.js';
+import { trustedLatency } from '../analyze/metrics.js';
 import type { Measurement } from '../measure/measure.js';
 import { VERSION } from '../version.js';
 import { MAX_HISTORY, SCHEMA_VERSION, type Environment, type GitInfo, type HistoryEntry, type Results } from './schema.js';
@@ -45,9 +46,9 @@ export function summarize(results: Results, variant = 'head'): HistoryEntry {
       const m = medianOf(values.filter((v): v is number => v !== null && Number.isFinite(v)));
       if (m !== null) metrics[name] = m;
     };
-    put('p50', trials.map((t) => t.latencyMs.p50));
-    put('p90', trials.map((t) => t.latencyMs.p90));
-    put('p99', trials.map((t) => t.latencyMs.p99));
+    put('p50', trials.map((t) => trustedLatency(t, 'p50')));
+    put('p90', trials.map((t) => trustedLatency(t, 'p90')));
+    put('p99', trials.map((t) => trustedLatency(t, 'p99')));
     put('throughput', trials.map((t) => t.throughput));
     put('errorRate', trials.map((t) => (t.requests > 0 ? t.errors / t.requests : null)));
     put('cpuPerRequest', trials.map((t) => t.cpuMsPerRequest));

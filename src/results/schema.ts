@@ -55,6 +55,21 @@ export const trialResultSchema = z.object({
   interference: z
     .object({ otherCpu: z.number().nonnegative(), steal: z.number().nonnegative() })
     .nullable(),
+  /**
+   * 'per-request' when the service closed its connections after each answer (HTTP/1.0,
+   * `Connection: close`), so every request had a connection of its own and its latency includes
+   * connecting. Absent in files written before perfgate told the two apart.
+   */
+  connectionMode: z.enum(['keep-alive', 'per-request']).optional(),
+  /**
+   * Little's law self-check of the trial's latency (src/load/littles-law.ts): mean requests in
+   * flight against the connections. A trial where it does not hold has its latency left out of
+   * comparisons, budgets and history. Null when no load ran; absent in older files.
+   */
+  littlesLaw: z
+    .object({ connections: z.number().int().positive(), inFlight: z.number().nonnegative(), holds: z.boolean() })
+    .nullable()
+    .optional(),
 });
 export type TrialResult = z.infer<typeof trialResultSchema>;
 

@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const FIXTURE_SERVER = fileURLToPath(new URL('../fixtures/load-servers/server.mjs', import.meta.url));
+/** Python's http.server (HTTP/1.0: it closes every connection), with the same PORT and DELAY_MS. */
+export const PYTHON_FIXTURE_SERVER = fileURLToPath(new URL('../fixtures/load-servers/http10_server.py', import.meta.url));
 
 export interface FixtureServer {
   url: string;
@@ -11,9 +13,13 @@ export interface FixtureServer {
   stop(): Promise<void>;
 }
 
-/** Start test/fixtures/load-servers/server.mjs as a child process on a free port. */
-export async function startFixtureServer(env: Record<string, string> = {}): Promise<FixtureServer> {
-  const child = spawn(process.execPath, [FIXTURE_SERVER], {
+/** Start test/fixtures/load-servers/server.mjs (or another `program` of the same protocol) as a child process on a free port. */
+export async function startFixtureServer(
+  env: Record<string, string> = {},
+  program: readonly string[] = [process.execPath, FIXTURE_SERVER],
+): Promise<FixtureServer> {
+  const [command, ...args] = program as [string, ...string[]];
+  const child = spawn(command, args, {
     env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

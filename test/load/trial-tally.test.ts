@@ -61,4 +61,23 @@ describe('TrialTally', () => {
     expect(o.latencyMs.max).toBeGreaterThanOrEqual(59_990);
     expect(o.latencyMs.max).toBeLessThanOrEqual(60_100);
   });
+
+  it("sums the time every request held its connection, whatever its status, for the Little's law check", () => {
+    const tally = new TrialTally(parseStatusSpec('2xx'));
+    tally.response(200, 2.5);
+    // Rate profile: the latency counts the lag behind schedule, the connection only the answer's time.
+    tally.response(200, 10.5, 2.5);
+    tally.response(503, 1.25);
+    tally.failure('timeout', 300);
+    tally.failure('ECONNREFUSED');
+    tally.inFlightAtClose(0.75);
+    // The connection probe: counted, but it holds no connection of the checked window.
+    tally.response(200, 4, 0);
+    expect(tally.busyMs).toBe(2.5 + 2.5 + 1.25 + 300 + 0 + 0.75 + 0);
+    const o = tally.outcome(1000, null);
+    expect(o.requests).toBe(6);
+    expect(o.successes).toBe(3);
+    expect(decodeHistogram(o.histogram).totalCount).toBe(3);
+    expect(o.latencyMs.max).toBeCloseTo(10.5, 1);
+  });
 });

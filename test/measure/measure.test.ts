@@ -55,6 +55,8 @@ function fakeWorld(opts: { otherCpu?: (call: number) => number; failWarmup?: boo
         histogram: 'x',
         targetRate: null,
         overloaded: false,
+        connectionMode: 'keep-alive',
+        littlesLaw: { connections: 16, inFlight: 15.9, holds: true },
       };
     },
     sampleUsage() {
@@ -110,7 +112,10 @@ describe('measure', () => {
     const a = m.scenarios[0]!;
     expect(a.variants.base!.trials.map((t) => [t.round, t.order])).toEqual([[0, 0], [1, 5], [2, 8]]);
     expect(a.variants.head!.trials.map((t) => [t.round, t.order])).toEqual([[0, 1], [1, 4], [2, 9]]);
-    expect(a.variants.head!.trials[0]).toMatchObject({ cpuMsPerRequest: 0.5, peakRssBytes: 1e6, requests: 100, errors: 0 });
+    expect(a.variants.head!.trials[0]).toMatchObject({
+      cpuMsPerRequest: 0.5, peakRssBytes: 1e6, requests: 100, errors: 0,
+      connectionMode: 'keep-alive', littlesLaw: { connections: 16, inFlight: 15.9, holds: true },
+    });
     const loads = w.events.filter((e) => e.startsWith('load'));
     expect(loads.slice(0, 4)).toEqual([
       'load http://127.0.0.1:3001/a',
