@@ -4,6 +4,7 @@ import type { Config } from './config/config.js';
 import { configHash } from './config/load.js';
 import { measure, type Measurement, type MeasureDeps, type VariantTarget } from './measure/measure.js';
 import { buildResults, type ResultsMeta } from './results/build.js';
+import { loadSettingsByScenario } from './results/load-settings.js';
 import type { Results } from './results/schema.js';
 
 export interface PipelineInput {
@@ -13,7 +14,7 @@ export interface PipelineInput {
   baseline: Results | null;
   /** Why there is no baseline, shown in the verdict. */
   noBaselineReason?: string;
-  meta: Omit<ResultsMeta, 'variants' | 'configHash'>;
+  meta: Omit<ResultsMeta, 'variants' | 'configHash' | 'loadSettings'>;
   /**
    * Stop once every gated metric is decided (default). A run that becomes the next baseline
    * measures its whole budget instead: later comparisons gain from every trial it has.
@@ -58,6 +59,7 @@ export async function runPipeline(input: PipelineInput, deps: MeasureDeps): Prom
   const meta: ResultsMeta = {
     ...input.meta,
     configHash: configHash(config),
+    loadSettings: loadSettingsByScenario(config),
     variants: input.variants.map((v) => ({ name: v.name, commit: v.commit })),
   };
   const options = analyzeOptions(config, input.noBaselineReason);

@@ -1,13 +1,14 @@
 import type { Results, ScenarioResult, TrialResult } from '../results/schema.js';
 import { holm } from '../stats/index.js';
 import { checkBudgets, present } from './budgets.js';
+import { isComparable, loadSettingsCheck } from './comparable.js';
 import { compareIndependent, comparePairedDifferences, type Shift } from './compare.js';
 import { effectiveThreshold } from './history.js';
 import { runLevelP } from './run-level.js';
 import { medianOf } from './median.js';
 import { METRICS, fromAnalysisScale, toAnalysisScale, type MetricSpec } from './metrics.js';
 import { groupByUnit, unitKey, unitMeans, unitSpread } from './units.js';
-import type { Analysis, BudgetMetric, MetricAnalysis, MetricName, ScenarioAnalysis, TestUnits } from './types.js';
+import type { Analysis, BudgetMetric, LoadSettingsCheck, MetricAnalysis, MetricName, ScenarioAnalysis, TestUnits } from './types.js';
 import { metricStatus, minDetectableEffect, overallVerdict, reportedShift } from './verdict.js';
 
 export interface AnalyzeOptions {
@@ -51,6 +52,8 @@ interface Pending {
   shift: Shift | null;
   pRuns?: number;
   units?: TestUnits;
+  /** Measured under other load settings than the baseline's: shown, not tested (comparable.ts). */
+  notComparable?: true;
 }
 
 /**
@@ -67,7 +70,7 @@ export function analyze(input: AnalyzeInput): Analysis {
   const pending = head.scenarios.map((scenario) => ({
     scenario,
     metrics: METRICS.map((spec) => pendingMetric(spec, scenario, mode, baseline, options)),
-  }));
+  })).map((p) => withLoadSettings(p, mode, baseline));
 
   // Holm across every gated metric of every scenario; the shown-only metrics form their own family
   // so their statuses are not a list of raw-p false alarms either. A comparison that no relabelling
@@ -83,13 +86,16 @@ export function analyze(input: AnalyzeInput): Analysis {
     for (const m of family) if (!adjusted.has(m)) adjusted.set(m, { pAdjusted: 1, familySize: testable.length });
   }
 
-  const scenarios: ScenarioAnalysis[] = pending.map(({ scenario, metrics }) => ({
+  const scenarios: ScenarioAnalysis[] = pending.map(({ scenario, metrics, loadSettings }) => ({
     name: scenario.name,
     metrics: metrics.map((m) => finish(m, adjusted.get(m), options.alpha, confidence)),
     budgets: checkBudgets(headTrials(scenario), merged(options.budgets, options.scenarios?.[scenario.name]?.budgets)),
+    ...(loadSettings ? { loadSettings } : {}),
   }));
 
-  const compared = all.length > 0;
+  // A baseline whose every metric was measured under other load settings still counts as compared:
+  // the run is judged on its budgets and passes, rather than reading as if it had no baseline.
+  const compared = all.length > 0 || pending.some((s) => s.metrics.some((m) => m.notComparable));
   const verdict = overallVerdict(scenarios, compared);
   const analysis: Analysis = {
     verdict,
@@ -107,6 +113,27 @@ function noComparisonReason(mode: Mode): string {
   return mode === 'none'
     ? 'no baseline results to compare with'
     : 'the baseline has no measurements of these scenarios to compare with';
+}
+
+/**
+ * Against a stored baseline, the scenario's load settings are checked against the baseline's; the
+ * metrics a difference invalidates keep their medians and trials for the report but lose their
+ * test, so they stay out of Holm's families and the verdict (comparable.ts).
+ */
+function withLoadSettings<P extends { scenario: ScenarioResult; metrics: Pending[] }>(
+  p: P,
+  mode: Mode,
+  baseline: Results | null,
+): P & { loadSettings: LoadSettingsCheck | null } {
+  const check = mode === 'independent' && baseline ? loadSettingsCheck(baseline.scenarios.find((s) => s.name === p.scenario.name), p.scenario) : null;
+  const metrics = p.metrics.map((m): Pending => {
+    // A metric a side has no values of stays unavailable: there is nothing to hold back.
+    if (isComparable(check, m.spec.name) || m.shift === null) return m;
+    // Neither the run-level test nor a threshold widened by the history applies to an untested metric.
+    const { pRuns: _pRuns, widenedFrom, units: _units, ...rest } = m;
+    return { ...rest, threshold: widenedFrom ?? m.threshold, shift: null, notComparable: true };
+  });
+  return { ...p, metrics, loadSettings: check };
 }
 
 /** Same-runner A/B: both variants measured in this run. */
@@ -252,6 +279,7 @@ function finish(
   if (m.widenedFrom !== undefined) base.thresholdWidenedFrom = m.widenedFrom;
   if (m.pRuns !== undefined) base.pRuns = m.pRuns;
   if (m.units !== undefined) base.units = m.units;
+  if (m.notComparable) return { ...base, status: 'not-comparable' };
   if (m.shift === null || holmResult === undefined) return base;
   const shift = reportedShift(m.spec, m.shift);
   const status = metricStatus(m.spec, shift, holmResult.pAdjusted, alpha, m.threshold);

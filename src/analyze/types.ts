@@ -5,7 +5,8 @@
 export type MetricName = 'p50' | 'p90' | 'p99' | 'throughput' | 'errorRate' | 'cpuPerRequest' | 'peakRss';
 export type BudgetMetric = 'p50' | 'p90' | 'p95' | 'p99' | 'errorRate' | 'peakRss' | 'throughput' | 'cpuPerRequest';
 
-export type MetricStatus = 'regressed' | 'improved' | 'unchanged' | 'inconclusive' | 'unavailable';
+/** 'not-comparable': measured under other load settings than the baseline, so not tested (analyze/comparable.ts). */
+export type MetricStatus = 'regressed' | 'improved' | 'unchanged' | 'inconclusive' | 'unavailable' | 'not-comparable';
 export type Verdict = 'pass' | 'fail' | 'inconclusive' | 'no-baseline';
 
 export interface MetricAnalysis {
@@ -76,7 +77,30 @@ export interface ScenarioAnalysis {
   name: string;
   metrics: MetricAnalysis[];
   budgets: BudgetCheck[];
+  /** How the baseline's load settings of this scenario compare with the head's; absent when nothing was compared against a baseline file. */
+  loadSettings?: LoadSettingsCheck;
 }
+
+/** A recorded load setting as the results file holds it (header values and the body as digests). */
+export type LoadSettingValue = string | number | null | Record<string, string>;
+
+/** One load setting that differs, by its perfgate.yml name ("connections", "request-timeout"). */
+export interface LoadSettingChange {
+  setting: string;
+  baseline: LoadSettingValue;
+  head: LoadSettingValue;
+}
+
+/**
+ * - same: measured under the same load, everything compared;
+ * - changed: the settings differ; the metrics they invalidate are `not-comparable` (listed here too);
+ * - unrecorded: a side's results file comes from a perfgate that did not record settings, so a change
+ *   cannot be seen and everything is compared as before.
+ */
+export type LoadSettingsCheck =
+  | { status: 'same' }
+  | { status: 'changed'; changes: LoadSettingChange[]; notComparable: MetricName[] }
+  | { status: 'unrecorded'; missing: 'baseline' | 'head' | 'both' };
 
 export interface Analysis {
   verdict: Verdict;

@@ -85,6 +85,7 @@ export function minDetectableEffect(
 /**
  * fail: a gated metric regressed or a budget is broken (budgets count without a baseline too);
  * no-baseline: nothing was compared; inconclusive: a gated metric is inconclusive; else pass.
+ * A not comparable metric (other load settings) is neither: it cannot fail or hold up a verdict.
  */
 export function overallVerdict(scenarios: readonly ScenarioAnalysis[], compared: boolean): Verdict {
   const gated = scenarios.flatMap((s) => s.metrics.filter((m) => m.gated));
@@ -94,12 +95,12 @@ export function overallVerdict(scenarios: readonly ScenarioAnalysis[], compared:
   return 'pass';
 }
 
-const SETTLED: ReadonlySet<MetricStatus> = new Set(['regressed', 'improved', 'unchanged', 'unavailable']);
+const SETTLED: ReadonlySet<MetricStatus> = new Set(['regressed', 'improved', 'unchanged', 'unavailable', 'not-comparable']);
 
 /**
  * Whether measuring more rounds can no longer change the verdict's direction, for early stopping:
  * the run already fails (a gated regression or a broken budget), or every gated metric is
- * regressed, improved or unchanged (an unavailable metric has nothing to wait for).
+ * regressed, improved or unchanged (an unavailable or not comparable metric has nothing to wait for).
  */
 export function decided(analysis: Analysis): boolean {
   if (analysis.verdict === 'fail') return true;

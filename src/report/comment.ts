@@ -16,6 +16,7 @@ import { hardwareMismatch } from './environment.js';
 import { count } from './format.js';
 import { headline } from './headline.js';
 import { measurementNotes } from './measurement-notes.js';
+import { loadSettingsWarnings } from './load-settings.js';
 import { code } from './markdown.js';
 import { scenarioSection, type RowSelection, type ScenarioSection } from './scenario-section.js';
 
@@ -163,6 +164,7 @@ function render(analysis: Analysis, context: ReportContext, plan: Plan, limit: S
     `### ${verdict.symbol} ${verdict.title} · perfgate ${code(context.suite)}`,
     verdict.sentence,
     ...warnings(context),
+    ...loadSettingsWarnings(analysis, code).map((w) => `> ⚠️ ${w}`),
     modeLine(analysis, context),
   ];
   if (left.length > 0) {

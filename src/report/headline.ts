@@ -157,7 +157,9 @@ export function headline(
   }
 
   const improvements = located(analysis, (s) => s.metrics.filter((m) => m.gated && m.status === 'improved'));
-  const compared = analysis.scenarios.flatMap((s) => s.metrics.filter((m) => m.gated && m.status !== 'unavailable'));
+  const compared = analysis.scenarios.flatMap((s) =>
+    s.metrics.filter((m) => m.gated && m.status !== 'unavailable' && m.status !== 'not-comparable'),
+  );
   let sentence: string;
   if (improvements.length > 0) {
     sentence = `${sentenceCase(list(improvements.map((i) => changePhrase('improved', i, quote)), '(see the tables)'))}; nothing regressed.`;
@@ -168,6 +170,10 @@ export function headline(
       'stayed within their thresholds; nothing regressed.';
   } else {
     sentence = 'Nothing regressed.';
+  }
+  const untested = analysis.scenarios.reduce((n, s) => n + s.metrics.filter((m) => m.gated && m.status === 'not-comparable').length, 0);
+  if (untested > 0) {
+    sentence += ` ${count(untested)} gated metric${untested === 1 ? ' was' : 's were'} not compared: measured under other load settings than the baseline.`;
   }
   return { symbol: VERDICT_SYMBOL.pass, title: 'Pass — no performance regression', sentence, shown: 'pass' };
 }

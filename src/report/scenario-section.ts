@@ -1,6 +1,7 @@
 import type { MetricAnalysis, ScenarioAnalysis } from '../analyze/types.js';
 import { interval, percent, pValue, threshold, value } from './format.js';
 import { budgetLimit } from './headline.js';
+import { scenarioLoadNotice } from './load-settings.js';
 import { code, table, type Column } from './markdown.js';
 import { BUDGET_UNIT, metricLabel, statusText } from './vocabulary.js';
 
@@ -74,6 +75,8 @@ export function scenarioSection(s: ScenarioAnalysis, options: SectionOptions): S
   if (metrics.length === 0 && budgets.length === 0) return { text: null, hiddenRows };
 
   const parts = [`#### ${code(s.name)}`];
+  const loadNotice = scenarioLoadNotice(s, code);
+  if (loadNotice !== null) parts.push(`> ⚠️ ${loadNotice}`);
   if (metrics.length > 0) {
     if (options.compare) {
       const columns: Column[] = [

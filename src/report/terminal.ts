@@ -6,6 +6,7 @@ import { hardwareMismatch } from './environment.js';
 import { interval, percent, pValue, threshold, value } from './format.js';
 import { budgetLimit, headline, type Headline } from './headline.js';
 import { measurementNotes } from './measurement-notes.js';
+import { loadSettingsWarnings, scenarioLoadNotice } from './load-settings.js';
 import { BUDGET_UNIT, metricLabel, statusText } from './vocabulary.js';
 
 /** The CLI's report: plain aligned columns, colour only when asked (a TTY), no markdown. */
@@ -36,6 +37,7 @@ const STATUS_STYLE: Record<MetricStatus, keyof typeof ANSI> = {
   unchanged: 'dim',
   inconclusive: 'yellow',
   unavailable: 'dim',
+  'not-comparable': 'cyan',
 };
 
 interface Cell {
@@ -81,6 +83,7 @@ export function renderTerminal(
     for (const note of measurementNotes(context, quote)) {
       out.push(note.level === 'warning' ? paint(`! ${note.text}`, 'yellow') : paint(`i ${note.text}`, 'dim'));
     }
+    for (const w of loadSettingsWarnings(analysis, quote)) out.push(paint(`! ${w}`, 'yellow'));
     const commits = commitsOf(context);
     const sides = [`head ${shortSha(commits.head) ?? 'unknown'}`];
     if (isPairedMode(context) || context.baseline !== null) sides.push(`${baseLabel(context)} ${shortSha(commits.base) ?? 'unknown'}`);
@@ -91,6 +94,8 @@ export function renderTerminal(
   const base = context ? baseLabel(context) : 'baseline';
   for (const s of analysis.scenarios) {
     out.push('', paint(s.name, 'bold'));
+    const loadNotice = scenarioLoadNotice(s, quote);
+    if (loadNotice !== null) out.push(paint(`  ! ${loadNotice}`, 'yellow'));
     const metrics = s.metrics.filter((m) => compare || m.head !== null);
     if (metrics.length > 0) {
       const table = compare

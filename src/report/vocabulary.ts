@@ -35,6 +35,17 @@ export const STATUS_SYMBOL: Record<MetricStatus, string> = {
   unchanged: '✅',
   inconclusive: '⚠️',
   unavailable: '➖',
+  'not-comparable': '⏭️',
+};
+
+/** A status as a reader says it. */
+export const STATUS_WORD: Record<MetricStatus, string> = {
+  regressed: 'regressed',
+  improved: 'improved',
+  unchanged: 'unchanged',
+  inconclusive: 'inconclusive',
+  unavailable: 'unavailable',
+  'not-comparable': 'not comparable',
 };
 
 export const VERDICT_SYMBOL: Record<Verdict, string> = {
@@ -48,8 +59,12 @@ export function metricLabel(metric: string): string {
   return (METRIC_LABEL as Record<string, string>)[metric] ?? metric;
 }
 
-/** "❌ regressed", with "(not gated)" for a metric that is shown but does not decide the verdict. */
+/**
+ * "❌ regressed", with "(not gated)" for a metric that is shown but does not decide the verdict.
+ * An untested metric (unavailable, not comparable) decides nothing either way: no suffix.
+ */
 export function statusText(m: Pick<MetricAnalysis, 'status' | 'gated'>, symbols = true): string {
-  const word = m.gated || m.status === 'unavailable' ? m.status : `${m.status} (not gated)`;
+  const untested = m.status === 'unavailable' || m.status === 'not-comparable';
+  const word = m.gated || untested ? STATUS_WORD[m.status] : `${STATUS_WORD[m.status]} (not gated)`;
   return symbols ? `${STATUS_SYMBOL[m.status]} ${word}` : word;
 }

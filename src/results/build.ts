@@ -2,6 +2,7 @@ import { medianOf } from '../analyze/median.js';
 import { trustedLatency } from '../analyze/metrics.js';
 import type { Measurement } from '../measure/measure.js';
 import { VERSION } from '../version.js';
+import { loadSettingChanges, type LoadSettings } from './load-settings.js';
 import { MAX_HISTORY, SCHEMA_VERSION, type Environment, type GitInfo, type HistoryEntry, type Results } from './schema.js';
 
 export interface ResultsMeta {
@@ -11,6 +12,8 @@ export interface ResultsMeta {
   environment: Environment;
   configHash: string;
   variants: { name: string; commit: string | null }[];
+  /** The load each scenario is measured under, by scenario name (loadSettingsByScenario). */
+  loadSettings?: Record<string, LoadSettings>;
 }
 
 export function buildResults(
@@ -28,7 +31,10 @@ export function buildResults(
     variants: meta.variants,
     rounds: m.rounds,
     disturbedRounds: m.disturbedRounds,
-    scenarios: m.scenarios,
+    scenarios: m.scenarios.map((s) => {
+      const loadSettings = meta.loadSettings?.[s.name];
+      return loadSettings ? { ...s, loadSettings } : s;
+    }),
     history: [],
   };
   if (m.pairing) results.pairing = m.pairing;
@@ -61,9 +67,43 @@ export function summarize(results: Results, variant = 'head'): HistoryEntry {
 /**
  * A new baseline carries the previous baseline forward as history (newest first), so run-to-run
  * spread can be estimated from up to MAX_HISTORY earlier trusted runs.
+ *
+ * A scenario whose load settings changed since the previous baseline starts a fresh history: the
+ * earlier medians were measured under another load, and their spread (history.ts) or their mean
+ * (run-level.ts) would judge the new runs against the wrong level. It is dropped from every
+ * earlier entry, and an entry left with no scenario is dropped. The entries keep no settings of
+ * their own: each was the baseline of the next run once, so every entry that survives this was
+ * measured under the settings of the previous baseline. A previous baseline from before settings
+ * were recorded keeps its history, since no change can be seen (scenariosWithChangedLoad).
  */
 export function withHistory(current: Results, previous: Results | null): Results {
   if (!previous) return current;
-  const history = [summarize(previous), ...previous.history].slice(0, MAX_HISTORY);
+  const restarted = scenariosWithChangedLoad(previous, current);
+  const history = [summarize(previous), ...previous.history]
+    .map((entry) => withoutScenarios(entry, restarted))
+    .filter((entry): entry is HistoryEntry => entry !== null)
+    .slice(0, MAX_HISTORY);
   return { ...current, history };
+}
+
+/**
+ * Names of the scenarios whose recorded settings differ from the previous baseline's, and of those
+ * the previous baseline did not measure at all: what the history holds of such a scenario is older
+ * than the gap, and no record says under which load it was measured.
+ */
+export function scenariosWithChangedLoad(previous: Results, current: Results): Set<string> {
+  const changed = new Set<string>();
+  for (const s of current.scenarios) {
+    if (!s.loadSettings) continue;
+    const before = previous.scenarios.find((p) => p.name === s.name);
+    if (!before || (before.loadSettings && loadSettingChanges(before.loadSettings, s.loadSettings).length > 0)) changed.add(s.name);
+  }
+  return changed;
+}
+
+/** The entry without the given scenarios; null when that leaves it with none. */
+function withoutScenarios(entry: HistoryEntry, names: ReadonlySet<string>): HistoryEntry | null {
+  if (!Object.keys(entry.scenarios).some((name) => names.has(name))) return entry;
+  const scenarios = Object.fromEntries(Object.entries(entry.scenarios).filter(([name]) => !names.has(name)));
+  return Object.keys(scenarios).length > 0 ? { ...entry, scenarios } : null;
 }

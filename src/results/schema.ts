@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { loadSettingsSchema } from './load-settings.js';
 
 /**
  * perfgate-results.json, version 1. The file is the hand-off between measuring and analysing,
@@ -84,6 +85,8 @@ export const scenarioResultSchema = z.object({
   path: z.string(),
   /** Keyed by variant name ("head", "base"). */
   variants: z.record(z.string(), variantResultSchema),
+  /** The load it was measured under (results/load-settings.ts); absent in files from before it was recorded. */
+  loadSettings: loadSettingsSchema.optional(),
 });
 export type ScenarioResult = z.infer<typeof scenarioResultSchema>;
 
