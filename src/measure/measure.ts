@@ -169,8 +169,8 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
       for (const group of roundGroups(round, scenarioNames, variants.map((v) => v.name), simultaneous)) {
         const trials = await runGroup(group);
         trials.forEach((trial, i) => {
-          const process = perProcess !== null ? { process: processIndex } : {};
-          roundTrials.push({ scenario: scenarioNames.indexOf(group[i]!.scenario), variant: group[i]!.variant, trial: { ...trial, round, order: order++, ...process } });
+          const onProcess = perProcess !== null ? { process: processIndex } : {};
+          roundTrials.push({ scenario: scenarioNames.indexOf(group[i]!.scenario), variant: group[i]!.variant, trial: { ...trial, round, order: order++, ...onProcess } });
         });
       }
 

@@ -58,7 +58,8 @@ describe('perfgate run on the example service', { timeout: 120_000 }, () => {
   test('CPU per request on a CPU-bound endpoint agrees with what the service measures itself (±15%)', async () => {
     const port = await findFreePort();
     const config = loadConfig({
-      inputs: { start: `node ${join(REPO_ROOT, 'examples/service/server.mjs')} ${dir}`, port: String(port), url: `http://127.0.0.1:${port}/api/compute`, warmup: '500ms', duration: '2s', connections: '4' },
+      // One process for all three rounds: the service's own counters start afresh with a process.
+      inputs: { start: `node ${join(REPO_ROOT, 'examples/service/server.mjs')} ${dir}`, port: String(port), url: `http://127.0.0.1:${port}/api/compute`, warmup: '500ms', duration: '2s', connections: '4', 'rounds-per-process': '3' },
     });
     const head = variantTarget(config, 'head', { root: REPO_ROOT, commit: null, port: null }, dir);
     const stats = async () => (await (await fetch(`http://127.0.0.1:${port}/stats`)).json()) as { served: number; cpuUs: number };

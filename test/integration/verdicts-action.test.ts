@@ -66,46 +66,26 @@ describe('verdicts of the built action on a pull request (compare: variants)', {
     expect(r.comment).toMatch(/\*\*Processes:\*\* a fresh process of each service every round: \d+ per variant/);
   });
 
-  it('20% more CPU per request fails, naming the scenario in the annotation and the comment', async () => {
-    const r = await gate('cpu', { headEnv: { EXTRA_CPU_PERCENT: '20' }, scenarios: ['compute'] });
+  it('a head with more CPU, errors and a broken budget fails on each, one annotation per failure', async () => {
+    // One run for what the CLI tests take three runs for (the changes reach both endpoints; each is
+    // asserted where it is plainest), one annotation per failure: what is the action's own here is
+    // how the failures are reported. How each is detected is covered by test/e2e/verdicts.test.ts.
+    const r = await gate('fail', {
+      headEnv: { EXTRA_CPU_PERCENT: '20', ERROR_RATE: '0.05' },
+      scenarios: ['compute', 'slow'],
+      extra: 'budgets: { p99: 5ms }\n',
+    });
     expect(r.outputs.verdict, r.stdout).toBe('fail');
     expect(r.code).toBe(1);
     expect(regressedIn(r.analysis, 'compute')).toContain('cpuPerRequest');
-    expect(r.stdout).toMatch(/^::error::compute: CPU per request regressed by \+\d/m);
-    expect(r.comment).toMatch(/### ❌ Fail — performance regressed/);
-    expect(r.comment).toMatch(/`compute` CPU per request regressed by \+\d/);
-  });
-
-  it('extra latency on one endpoint fails that scenario only', async () => {
-    // Gated on latency and errors: the change under test. CPU per request of the untouched /api/slow
-    // is not comparable in this setup: each trial is 500 ms of a fresh process serving ~200
-    // requests, and the head (its other code path on /api/items) read +120% CPU a request on
-    // /api/slow with 500 ms of warmup a scenario, +67% with 2 s (measured 2026-12-04, cause not
-    // isolated: per-process start-up work spread over very few requests is the likely one; see
-    // docs/measurement.md). What the defaults do on CPU is measured by npm run bench.
-    const r = await gate('latency', { headEnv: { EXTRA_LATENCY_MS: '3', LATENCY_PATH: '/api/items' }, scenarios: ['items', 'slow'], gate: 'p50, error-rate' });
-    expect(r.outputs.verdict, r.stdout).toBe('fail');
-    expect(regressedIn(r.analysis, 'items')).toContain('p50');
-    expect(regressedIn(r.analysis, 'slow')).toEqual([]);
-    expect(r.stdout).toMatch(/^::error::items: p50 latency regressed by \+\d/m);
-    expect(r.stdout).not.toMatch(/^::error::slow:/m);
-  });
-
-  it('an injected error rate fails on the error rate', async () => {
-    const r = await gate('errors', { headEnv: { ERROR_RATE: '0.05' }, scenarios: ['items'] });
-    expect(r.outputs.verdict, r.stdout).toBe('fail');
-    const errors = r.analysis.scenarios[0]!.metrics.find((m) => m.metric === 'errorRate')!;
+    const errors = r.analysis.scenarios.find((s) => s.name === 'compute')!.metrics.find((m) => m.metric === 'errorRate')!;
     expect(errors.status).toBe('regressed');
     expect(errors.head!).toBeCloseTo(0.05, 2);
-    expect(r.stdout).toMatch(/^::error::items: error rate regressed by \+5\.\d pp /m);
-  });
-
-  it('a p99 budget below the real p99 fails, naming the budget', async () => {
-    const r = await gate('budget', { headEnv: {}, scenarios: ['slow'], extra: 'budgets: { p99: 5ms }\n' });
-    expect(r.outputs.verdict, r.stdout).toBe('fail');
-    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^::error::compute: CPU per request regressed by \+\d/m);
+    expect(r.stdout).toMatch(/^::error::compute: error rate regressed by \+5\.\d pp /m);
     expect(r.stdout).toMatch(/^::error::slow: p99 latency budget broken: [\d.]+ ms, over the limit 5 ms$/m);
-    expect(r.comment).toMatch(/p99 latency is [\d.]+ ms, outside its budget \(≤ 5 ms\)/);
+    expect(r.comment).toMatch(/### ❌ Fail — performance regressed and a budget is exceeded/);
+    expect(r.comment).toMatch(/`compute` CPU per request regressed by \+\d/);
     expect(serverProcesses()).toEqual([]);
   });
 });
