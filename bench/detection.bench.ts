@@ -46,7 +46,7 @@ import { buildResults, summarize } from '../src/results/build.js';
 import { environmentFingerprint } from '../src/results/environment.js';
 import type { Results, TrialResult } from '../src/results/schema.js';
 import { findFreePort, type RunningService } from '../src/service/index.js';
-import { createRng, normalSample } from '../src/stats/index.js';
+import { clopperPearson, createRng, normalSample } from '../src/stats/index.js';
 import { medianOf } from '../src/analyze/median.js';
 import { unitSpread } from '../src/analyze/units.js';
 
@@ -346,37 +346,8 @@ function simulate(pairs: Record<string, PoolPair[]>, level: string, mode: Mode, 
   return out;
 }
 
-/**
- * Exact one-sided 95% bounds of a binomial rate (Clopper–Pearson): the upper bound is the p with
- * P(X ≤ x; n, p) = 0.05 (0 of 30 → 9.5%), the lower the p with P(X ≥ x; n, p) = 0.05.
- */
-export function rateBounds(x: number, n: number): { low: number; high: number } {
-  const cdf = (k: number, p: number) => {
-    let sum = 0;
-    let term = (1 - p) ** n;
-    for (let i = 0; i <= k; i++) {
-      sum += term;
-      term *= ((n - i) / (i + 1)) * (p / (1 - p));
-    }
-    return sum;
-  };
-  const solve = (f: (p: number) => number) => {
-    let lo = 0;
-    let hi = 1;
-    for (let i = 0; i < 60; i++) {
-      const mid = (lo + hi) / 2;
-      if (f(mid) > 0.05) lo = mid;
-      else hi = mid;
-    }
-    return (lo + hi) / 2;
-  };
-  const high = x >= n ? 1 : solve((p) => cdf(x, p));
-  const low = x <= 0 ? 0 : 1 - solve((q) => cdf(n - x, q));
-  return { low, high };
-}
-
 function quoteRate(x: number, n: number, kind: 'upper' | 'lower'): string {
-  const b = rateBounds(x, n);
+  const b = clopperPearson(x, n);
   return kind === 'upper' ? `${x}/${n} (≤ ${pct(b.high)})` : `${x}/${n} (≥ ${pct(b.low)})`;
 }
 

@@ -314,6 +314,18 @@ def student_t_cases():
     return [{'t': t, 'df': df, 'sf': float(scipy.stats.t.sf(t, df))} for df in dfs for t in ts]
 
 
+# ---------------------------------------------------------------- Clopper-Pearson (benchmark rates)
+
+def clopper_pearson_cases():
+    cases = []
+    for x, n in [(0, 10), (0, 30), (1, 30), (15, 30), (29, 30), (30, 30), (0, 500), (1, 500), (3, 500),
+                 (250, 500), (404, 500), (499, 500), (500, 500), (7, 1000)]:
+        high = 1.0 if x == n else float(scipy.stats.beta.ppf(0.95, x + 1, n - x))
+        low = 0.0 if x == 0 else float(scipy.stats.beta.ppf(0.05, x, n - x + 1))
+        cases.append({'x': x, 'n': n, 'low': low, 'high': high})
+    return cases
+
+
 # ---------------------------------------------------------------- output
 
 def write(name, payload):
@@ -348,6 +360,7 @@ def main():
     write('normal.json', {'cdf': normal['cdf'], 'quantile': normal['quantile']})
     write('holm.json', {'cases': holm_cases()})
     write('student-t.json', {'cases': student_t_cases()})
+    write('clopper-pearson.json', {'cases': clopper_pearson_cases()})
     print(f'{len(mwu)} Mann-Whitney, {len(wil)} Wilcoxon, {len(unpaired) + len(paired)} Hodges-Lehmann cases -> {os.path.relpath(OUT)}')
 
 

@@ -15,6 +15,7 @@ export { holm } from './holm.js';
 export { createRng, normalSample, lognormalSample, type RandomSource } from './random.js';
 export { normalCdf, normalSf, normalQuantile } from './normal.js';
 export { studentTSf, regularizedBeta, logGamma } from './studentT.js';
+export { clopperPearson } from './clopperPearson.js';
 export { midRanks, type Ranking } from './ranks.js';
 export {
   mannWhitneyCounts,
