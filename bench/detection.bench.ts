@@ -21,17 +21,19 @@
  *    processes of the 0% pairs, the head's are head processes of the level's pairs, each run scaled
  *    by a between-run factor (lognormal, 5% sd), with a history of ten earlier full-budget runs.
  * 4. Confirm: real end-to-end CLI runs (compare: variants, default settings), each with its own
- *    fresh processes, as many as PERFGATE_BENCH_REAL asks.
+ *    fresh processes, as many as PERFGATE_BENCH_REAL asks. They run first, on a quiet machine, and
+ *    each is appended to bench/results/detection-real.jsonl as it ends, so a long benchmark stopped
+ *    halfway keeps what it measured; the report counts every recorded run.
  *
  * Every rate is printed with its count and an exact (Clopper–Pearson) one-sided 95% bound.
  *
  * Environment: PERFGATE_BENCH_SERVICES (example,numeric-loop), PERFGATE_BENCH_PAIRS (20),
  * PERFGATE_BENCH_SIMS (1000), PERFGATE_BENCH_REUSE_POOL=1 (reuse bench/results/detection-pool.json),
  * PERFGATE_BENCH_REAL (e.g. "numeric-loop:0:10,numeric-loop:5:5,example:0:5": service:level:runs;
- * "none" to skip), PERFGATE_BENCH_EXTRA (perfgate.yml lines for the simulated runs).
+ * "none" to skip), PERFGATE_BENCH_REAL_RESET=1 (forget the recorded real runs), PERFGATE_BENCH_EXTRA (perfgate.yml lines for the simulated runs).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { analyze, decided, minRoundsIndependent, minRoundsPaired } from '../src/analyze/index.js';
@@ -351,6 +353,8 @@ function quoteRate(x: number, n: number, kind: 'upper' | 'lower'): string {
   return kind === 'upper' ? `${x}/${n} (≤ ${pct(b.high)})` : `${x}/${n} (≥ ${pct(b.low)})`;
 }
 
+const REAL_FILE = 'bench/results/detection-real.jsonl';
+
 interface RealRun {
   verdict: string;
   seconds: number;
@@ -358,9 +362,29 @@ interface RealRun {
   processes: number | null;
 }
 
+function headCommit(): string | null {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+/** Every real run recorded so far, grouped by service and level, in the order they ran. */
+function recordedRealRuns(): { service: string; level: number; runs: RealRun[] }[] {
+  if (!existsSync(REAL_FILE)) return [];
+  const groups = new Map<string, { service: string; level: number; runs: RealRun[] }>();
+  for (const line of readFileSync(REAL_FILE, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const r = JSON.parse(line) as RealRun & { service: string; level: number };
+    const key = `${r.service}:${r.level}`;
+    if (!groups.has(key)) groups.set(key, { service: r.service, level: r.level, runs: [] });
+    groups.get(key)!.runs.push({ verdict: r.verdict, seconds: r.seconds, cpuChange: r.cpuChange, processes: r.processes });
+  }
+  return [...groups.values()];
+}
+
 function realRuns(svc: ServiceUnderTest, calibration: Calibration, level: number, runs: number): RealRun[] {
   const out: RealRun[] = [];
   const env = svc.inject(calibration, level);
+  mkdirSync('bench/results', { recursive: true });
   for (let i = 0; i < runs; i++) {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const file = resolve('.perfgate', `bench-real-${svc.name}-${level}.yml`);
@@ -395,6 +419,9 @@ scenarios:
       log(r.stderr.slice(-2000));
     }
     out.push(run);
+    // Each run is kept as it ends: a run takes minutes, and a benchmark stopped halfway keeps what
+    // it measured. The report counts every run in the file (PERFGATE_BENCH_REAL_RESET=1 empties it).
+    appendFileSync(REAL_FILE, JSON.stringify({ service: svc.name, level, ...run, at: new Date().toISOString(), commit: headCommit() }) + '\n');
     log(`real run, ${svc.name} +${level}%: ${run.verdict} in ${seconds.toFixed(0)} s (CPU ${run.cpuChange === null ? '?' : pct(run.cpuChange)}, ${run.processes} pairs)`);
   }
   return out;
@@ -409,6 +436,19 @@ export async function main(): Promise<void> {
   } else {
     pool = await recordPool();
     writeFileSync(POOL_FILE, JSON.stringify(pool));
+  }
+
+  // Real runs first, on a quiet machine, each appended to REAL_FILE as it ends; the simulations after.
+  if (process.env.PERFGATE_BENCH_REAL_RESET === '1') writeFileSync(REAL_FILE, '');
+  const realSpec = process.env.PERFGATE_BENCH_REAL ?? 'numeric-loop:0:10,numeric-loop:5:5,example:0:5,example:5:5';
+  if (realSpec !== 'none') {
+    for (const part of realSpec.split(',')) {
+      const [service, level, runs] = part.split(':');
+      const svc = SERVICES.find((s) => s.name === service);
+      const entry = pool.services[service!];
+      if (!svc || !entry) throw new Error(`PERFGATE_BENCH_REAL: no recorded service "${service}"`);
+      realRuns(svc, entry.calibration, Number(level), Number(runs));
+    }
   }
 
   const lines: string[] = [
@@ -454,23 +494,21 @@ export async function main(): Promise<void> {
     (report.services as Record<string, unknown>)[name] = { calibration: entry.calibration, pairMs, measuredCpuChange: measured, identicalPairSpread: spread, rows };
   }
 
-  const realSpec = process.env.PERFGATE_BENCH_REAL ?? 'numeric-loop:0:10,numeric-loop:5:5,example:0:5,example:5:5';
-  const real: { service: string; level: number; runs: RealRun[] }[] = [];
-  if (realSpec !== 'none') {
-    for (const part of realSpec.split(',')) {
-      const [service, level, runs] = part.split(':');
-      const svc = SERVICES.find((s) => s.name === service);
-      const entry = pool.services[service!];
-      if (!svc || !entry) throw new Error(`PERFGATE_BENCH_REAL: no recorded service "${service}"`);
-      real.push({ service: service!, level: Number(level), runs: realRuns(svc, entry.calibration, Number(level), Number(runs)) });
-    }
-    lines.push('| real end-to-end runs (compare: variants, defaults) | fail | verdicts | CPU change (median) | pairs of processes | seconds each |', '|---|--:|---|--:|---|---|');
+  const real = recordedRealRuns();
+  if (real.length > 0) {
+    lines.push(
+      `Real end-to-end runs (compare: variants, default settings, each with fresh processes; every run recorded in ${REAL_FILE}):`,
+      '',
+      '| service, injected CPU | fail | verdicts | CPU change (median) | seconds each (median, max) |',
+      '|---|--:|---|--:|--:|',
+    );
     for (const r of real) {
       const fails = r.runs.filter((x) => x.verdict === 'fail').length;
       const failCell = r.level === 0 ? quoteRate(fails, r.runs.length, 'upper') : quoteRate(fails, r.runs.length, 'lower');
       const counts = Object.entries(r.runs.reduce<Record<string, number>>((acc, x) => ((acc[x.verdict] = (acc[x.verdict] ?? 0) + 1), acc), {})).map(([v, n]) => `${v} ${n}`).join(', ');
       const cpu = medianOf(r.runs.map((x) => x.cpuChange).filter((x): x is number => x !== null));
-      lines.push(`| ${r.service} +${r.level}% | ${failCell} | ${counts} | ${cpu === null ? '—' : pct(cpu)} | ${r.runs.map((x) => x.processes ?? '?').join(', ')} | ${r.runs.map((x) => x.seconds.toFixed(0)).join(', ')} |`);
+      const secs = r.runs.map((x) => x.seconds);
+      lines.push(`| ${r.service} +${r.level}% | ${failCell} | ${counts} | ${cpu === null ? '—' : pct(cpu)} | ${medianOf(secs)!.toFixed(0)} s, ${Math.max(...secs).toFixed(0)} s |`);
     }
   }
   report.real = real;
