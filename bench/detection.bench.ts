@@ -33,7 +33,7 @@
  * "none" to skip), PERFGATE_BENCH_REAL_RESET=1 (forget the recorded real runs), PERFGATE_BENCH_EXTRA (perfgate.yml lines for the simulated runs).
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { analyze, decided, minRoundsIndependent, minRoundsPaired } from '../src/analyze/index.js';
@@ -381,12 +381,12 @@ function recordedRealRuns(): { service: string; level: number; runs: RealRun[] }
   return [...groups.values()];
 }
 
-function realRuns(svc: ServiceUnderTest, calibration: Calibration, level: number, runs: number): RealRun[] {
+async function realRuns(svc: ServiceUnderTest, calibration: Calibration, level: number, runs: number): Promise<RealRun[]> {
   const out: RealRun[] = [];
   const env = svc.inject(calibration, level);
   mkdirSync('bench/results', { recursive: true });
   for (let i = 0; i < runs; i++) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await findFreePort();
     const file = resolve('.perfgate', `bench-real-${svc.name}-${level}.yml`);
     mkdirSync('.perfgate', { recursive: true });
     writeFileSync(
@@ -404,6 +404,8 @@ scenarios:
     path: ${svc.path}
 `,
     );
+    // A run that dies before writing its analysis must not be counted with the previous run's.
+    rmSync('.perfgate/bench-real.json', { force: true });
     const started = Date.now();
     const r = spawnSync(process.execPath, ['dist/cli.js', 'run', '--config', file, '--json', '.perfgate/bench-real.json', '--output', '.perfgate/bench-real-results.json'], {
       encoding: 'utf8',
@@ -412,6 +414,7 @@ scenarios:
     const seconds = (Date.now() - started) / 1000;
     let run: RealRun = { verdict: `error (exit ${r.status})`, seconds, cpuChange: null, processes: null };
     try {
+      if (r.status !== 0 && r.status !== 1) throw new Error(`exit ${r.status}`);
       const a = JSON.parse(readFileSync('.perfgate/bench-real.json', 'utf8')) as Analysis;
       const cpu = a.scenarios[0]!.metrics.find((m) => m.metric === 'cpuPerRequest')!;
       run = { verdict: a.verdict, seconds, cpuChange: cpu.change, processes: cpu.units?.head ?? null };
@@ -447,7 +450,7 @@ export async function main(): Promise<void> {
       const svc = SERVICES.find((s) => s.name === service);
       const entry = pool.services[service!];
       if (!svc || !entry) throw new Error(`PERFGATE_BENCH_REAL: no recorded service "${service}"`);
-      realRuns(svc, entry.calibration, Number(level), Number(runs));
+      await realRuns(svc, entry.calibration, Number(level), Number(runs));
     }
   }
 

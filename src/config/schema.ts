@@ -258,8 +258,12 @@ export const DEFAULTS = {
   // process, not once per run.
   warmupMs: 1_000,
   // The replicate is a fresh pair of processes (docs/statistics.md, "The unit is a process"): a
-  // service is restarted after this many rounds. See the comment on the figure in
-  // src/measure/replication.ts for why this default.
+  // service is restarted after this many rounds. 2 rather than 1, measured (npm run bench --
+  // detection, 500 simulated base-ref runs from 20 recorded pairs a level, 2026-12-04): identical
+  // code of the example service passed in 74.6% of runs with 2 against 19.0% with 1 (the rest
+  // inconclusive; its rounds differ more within a process, 2.2% sd, than pairs do, 0.9%, and two
+  // rounds average that out); +5% and +10% were caught in 500/500 with either; 1 was quicker to a
+  // fail and caught +2% on the numeric-loop service more often (404/500 against 54/500).
   roundsPerProcess: 2,
   // 2 s rather than 5 s: measured on this kind of runner (npm run bench -- detection), the same
   // 3-minute budget then holds about twice the rounds, and paired detection of a 5% CPU regression

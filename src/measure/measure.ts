@@ -128,7 +128,8 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
 
     // Starts (or restarts) the services and warms each up: JIT, caches and connection pools settle
     // before anything is recorded, on every process. The order alternates from one start to the
-    // next, so neither variant is always the one started, or warmed, first.
+    // next, so neither variant is always the one started, or warmed, first; the variant started
+    // first is also measured first (orderRound below).
     const startAndWarm = async (index: number) => {
       const ordered = index % 2 === 1 ? [...variants].reverse() : variants;
       for (const v of ordered) {
@@ -166,7 +167,11 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
         await startAndWarm(processIndex);
       }
       const roundTrials: { scenario: number; variant: string; trial: TrialResult }[] = [];
-      for (const group of roundGroups(round, scenarioNames, variants.map((v) => v.name), simultaneous)) {
+      // With restarts, the order is set by the round's place in its process, mirrored on every other
+      // process: B H H B, then H B B H. Flipping on the run's round number alone would start every
+      // process on an even round with two rounds a process, and measure base first on every one.
+      const orderRound = perProcess !== null ? round - processIndex * perProcess + processIndex : round;
+      for (const group of roundGroups(orderRound, scenarioNames, variants.map((v) => v.name), simultaneous)) {
         const trials = await runGroup(group);
         trials.forEach((trial, i) => {
           const onProcess = perProcess !== null ? { process: processIndex } : {};

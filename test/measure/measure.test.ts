@@ -242,9 +242,19 @@ rounds-per-process: 2
     // Every start is followed by a warmup of that process before any trial.
     const seq = w.events.filter((e) => /^(start|stop|warm|load)/.test(e)).map((e) => e.replace('http://127.0.0.1:', ''));
     expect(seq.slice(0, 10)).toEqual(['start base', 'start head', 'warm 3001/a', 'warm 3000/a', 'load 3001/a', 'load 3000/a', 'load 3000/a', 'load 3001/a', 'stop base', 'stop head']);
-    expect(seq.slice(10, 14)).toEqual(['start head', 'start base', 'warm 3000/a', 'warm 3001/a']);
+    // The next process mirrors it: head started, warmed and measured first (H B B H), so neither
+    // variant is always the first one measured on a fresh process.
+    expect(seq.slice(10, 18)).toEqual(['start head', 'start base', 'warm 3000/a', 'warm 3001/a', 'load 3000/a', 'load 3001/a', 'load 3001/a', 'load 3000/a']);
+    expect(seq.slice(20, 28)).toEqual(['start base', 'start head', 'warm 3001/a', 'warm 3000/a', 'load 3001/a', 'load 3000/a', 'load 3000/a', 'load 3001/a']);
     expect(w.services).toHaveLength(6);
     expect(w.services.every((s) => s.stopped)).toBe(true);
+  });
+
+  test('with one round a process, the variant measured first alternates from process to process', async () => {
+    const w = fakeWorld();
+    await measure({ config: { ...blocks, load: { ...blocks.load, roundsPerProcess: 1 } }, variants: variants(), minRoundsForSignificance: 2 }, w.deps);
+    const loads = w.events.filter((e) => e.startsWith('load ')).map((e) => e.replace('load http://127.0.0.1:', ''));
+    expect(loads.slice(0, 8)).toEqual(['3001/a', '3000/a', '3000/a', '3001/a', '3001/a', '3000/a', '3000/a', '3001/a']);
   });
 
   test('asks whether to stop only when a process block is complete', async () => {
