@@ -32,7 +32,7 @@ import { readEvent, type EventInfo } from './context.js';
 import { tokenLogin } from './identity.js';
 import { runReportMode } from './report-mode.js';
 import { readCheckoutFacts } from './checkout-facts.js';
-import { checksCodeTrust, decideCodeTrust, parseAllowUntrustedCode } from './untrusted-code.js';
+import { checksCodeTrust, codeDirectories, decideCodeTrust, parseAllowUntrustedCode } from './untrusted-code.js';
 import { attemptStartFromRest, runArtifactUploader } from './run-artifacts.js';
 
 export type Core = Pick<
@@ -81,7 +81,13 @@ export async function runAction(deps: ActionDeps): Promise<void> {
       return;
     }
     // Before anything is built or started: a pull_request_target job must not run a pull request's code.
-    await refuseUntrustedCode(deps, event, workspace, allowUntrustedCode);
+    const dirs = codeDirectories(workspace, {
+      compare: config.compare,
+      serviceCwd: config.service?.cwd ?? null,
+      headCwd: config.variants.head.cwd,
+      baseCwd: config.variants.base.cwd,
+    });
+    await refuseUntrustedCode(deps, event, dirs, allowUntrustedCode);
     await runGateMode({ deps, config, event, token, workspace });
   } catch (e) {
     if (e instanceof PerfgateError) core.setFailed(e.message);
@@ -90,12 +96,25 @@ export async function runAction(deps: ActionDeps): Promise<void> {
 }
 
 /**
- * On pull_request_target, stops the run unless the workspace holds a commit of the base branch
- * (github/untrusted-code.ts decides); with allow-untrusted-code it runs and says so every time.
+ * On pull_request_target, stops the run unless every directory whose code runs holds a commit of
+ * the base branch (github/untrusted-code.ts decides); with allow-untrusted-code it runs and says
+ * so every time.
  */
-async function refuseUntrustedCode(deps: ActionDeps, event: EventInfo, workspace: string, allowUntrustedCode: boolean): Promise<void> {
+async function refuseUntrustedCode(deps: ActionDeps, event: EventInfo, dirs: readonly string[], allowUntrustedCode: boolean): Promise<void> {
   if (!checksCodeTrust(event.eventName)) return;
-  const facts = await readCheckoutFacts(
+  for (const workspace of dirs) {
+    const decision = decideCodeTrust(await checkoutFacts(deps, event, workspace, allowUntrustedCode));
+    if (!decision.run) throw new PerfgateError(decision.error);
+    if (decision.warning) {
+      // One warning says it all: the run goes ahead on the user's say-so.
+      deps.core.warning(decision.warning);
+      return;
+    }
+  }
+}
+
+function checkoutFacts(deps: ActionDeps, event: EventInfo, workspace: string, allowUntrustedCode: boolean) {
+  return readCheckoutFacts(
     { event, workspace, allowUntrustedCode },
     {
       git,
@@ -110,9 +129,6 @@ async function refuseUntrustedCode(deps: ActionDeps, event: EventInfo, workspace
       },
     },
   );
-  const decision = decideCodeTrust(facts);
-  if (!decision.run) throw new PerfgateError(decision.error);
-  if (decision.warning) deps.core.warning(decision.warning);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { boolean } from '../config/fields.js';
 import { ALLOW_UNTRUSTED_CODE_INPUT } from '../config/inputs.js';
 import { ConfigError } from '../errors.js';
@@ -51,6 +52,23 @@ export interface CheckoutTrustFacts {
 export type CodeTrustDecision = { run: true; warning: string | null } | { run: false; error: string };
 
 /** Whether the check applies at all; other events run nothing the base repository did not vouch for. */
+/**
+ * Every directory whose code perfgate builds or starts from the checkout: the workspace, and the
+ * `cwd` of the head and (compare: variants) the base, resolved as the services resolve them. A
+ * workflow may check the base out at the root and the pull request into a subdirectory named by
+ * `cwd`; checking the root alone would then let the pull request's code run. (base-ref's base is
+ * a worktree perfgate makes of the event's base commit, not a directory of the checkout.)
+ */
+export function codeDirectories(
+  workspace: string,
+  o: { compare: string; serviceCwd: string | null; headCwd?: string; baseCwd?: string },
+): string[] {
+  const dirs = [workspace];
+  if (o.serviceCwd !== null || o.headCwd !== undefined) dirs.push(resolve(workspace, o.headCwd ?? o.serviceCwd ?? '.'));
+  if (o.compare === 'variants' && (o.serviceCwd !== null || o.baseCwd !== undefined)) dirs.push(resolve(workspace, o.baseCwd ?? o.serviceCwd ?? '.'));
+  return [...new Set(dirs.map((d) => resolve(d)))];
+}
+
 export function checksCodeTrust(eventName: string): boolean {
   return eventName === PRIVILEGED_PULL_REQUEST_EVENT;
 }

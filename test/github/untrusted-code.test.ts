@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 import { readCheckoutFacts } from '../../src/github/checkout-facts.js';
 import { readEvent } from '../../src/github/context.js';
-import { decideCodeTrust, parseAllowUntrustedCode, type CheckoutTrustFacts } from '../../src/github/untrusted-code.js';
+import { codeDirectories, decideCodeTrust, parseAllowUntrustedCode, type CheckoutTrustFacts } from '../../src/github/untrusted-code.js';
 import { makePullRequestRepo, type PullRequestRepo } from '../helpers/pull-request-repo.js';
 
 const BASE = 'b'.repeat(40);
@@ -202,5 +202,16 @@ describe('readCheckoutFacts on a real repository', () => {
     );
     expect(f.head).toMatchObject({ error: expect.stringMatching(/^git rev-parse HEAD: fatal: not a git repository/) });
     expect(decideCodeTrust(f).run).toBe(false);
+  });
+});
+
+describe('the directories whose code would run', () => {
+  it('are the workspace and the cwd of the head, and of the base when compare: variants', () => {
+    expect(codeDirectories('/w', { compare: 'none', serviceCwd: '.' })).toEqual(['/w']);
+    expect(codeDirectories('/w', { compare: 'base-ref', serviceCwd: 'pr' })).toEqual(['/w', '/w/pr']);
+    expect(codeDirectories('/w', { compare: 'variants', serviceCwd: '.', headCwd: 'head', baseCwd: '/abs/base' })).toEqual(['/w', '/w/head', '/abs/base']);
+    // base-ref's base is a worktree of the event's base commit, not a directory of the checkout.
+    expect(codeDirectories('/w', { compare: 'base-ref', serviceCwd: '.', baseCwd: 'elsewhere' })).toEqual(['/w']);
+    expect(codeDirectories('/w', { compare: 'variants', serviceCwd: null, headCwd: 'h' })).toEqual(['/w', '/w/h']);
   });
 });

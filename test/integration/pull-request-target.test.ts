@@ -117,6 +117,22 @@ describe('pull_request_target with untrusted code checked out', () => {
     expect(run.result.stdout).toContain(`${repo.dir} has ${repo.newerBase} checked out, which is not a commit of the base branch main that this event vouches for (${repo.base}; its current tip could not be looked up: GET branches/main answered HTTP 404`);
   });
 
+  it('refuses a pull request checked out into the directory `cwd` names, though the workspace holds the base', async () => {
+    // A workflow that checks out the base at the root and the pull request into a subdirectory.
+    const sub = join(repo.dir, 'pr-checkout');
+    git(repo.dir, 'clone', '-q', repo.dir, sub);
+    git(sub, 'checkout', '-q', '--detach', repo.head);
+    try {
+      const run = await runTarget(repo.base, { ...abInputs, cwd: 'pr-checkout' });
+      expectRefusedUntouched(run);
+      expect(run.result.stdout).toContain(
+        `::error::perfgate will not run untrusted code on pull_request_target: ${sub} has the head commit ${repo.head} of pull request #${PR} checked out.`,
+      );
+    } finally {
+      rmSync(sub, { recursive: true, force: true });
+    }
+  });
+
   it('with allow-untrusted-code: true, runs it and warns', async () => {
     const run = await runTarget(repo.head, { 'allow-untrusted-code': true });
     const { result } = run;
