@@ -51,7 +51,6 @@ export interface CheckoutTrustFacts {
 
 export type CodeTrustDecision = { run: true; warning: string | null } | { run: false; error: string };
 
-/** Whether the check applies at all; other events run nothing the base repository did not vouch for. */
 /**
  * Every directory whose code perfgate builds or starts from the checkout: the workspace, and the
  * `cwd` of the head and (compare: variants) the base, resolved as the services resolve them. A
@@ -69,6 +68,7 @@ export function codeDirectories(
   return [...new Set(dirs.map((d) => resolve(d)))];
 }
 
+/** Whether the check applies at all; other events run nothing the base repository did not vouch for. */
 export function checksCodeTrust(eventName: string): boolean {
   return eventName === PRIVILEGED_PULL_REQUEST_EVENT;
 }
