@@ -381,8 +381,7 @@ function recordedRealRuns(): { service: string; level: number; runs: RealRun[] }
   return [...groups.values()];
 }
 
-async function realRuns(svc: ServiceUnderTest, calibration: Calibration, level: number, runs: number): Promise<RealRun[]> {
-  const out: RealRun[] = [];
+async function realRuns(svc: ServiceUnderTest, calibration: Calibration, level: number, runs: number): Promise<void> {
   const env = svc.inject(calibration, level);
   mkdirSync('bench/results', { recursive: true });
   for (let i = 0; i < runs; i++) {
@@ -421,13 +420,11 @@ scenarios:
     } catch {
       log(r.stderr.slice(-2000));
     }
-    out.push(run);
     // Each run is kept as it ends: a run takes minutes, and a benchmark stopped halfway keeps what
     // it measured. The report counts every run in the file (PERFGATE_BENCH_REAL_RESET=1 empties it).
     appendFileSync(REAL_FILE, JSON.stringify({ service: svc.name, level, ...run, at: new Date().toISOString(), commit: headCommit() }) + '\n');
     log(`real run, ${svc.name} +${level}%: ${run.verdict} in ${seconds.toFixed(0)} s (CPU ${run.cpuChange === null ? '?' : pct(run.cpuChange)}, ${run.processes} pairs)`);
   }
-  return out;
 }
 
 export async function main(): Promise<void> {
