@@ -326,6 +326,30 @@ def clopper_pearson_cases():
     return cases
 
 
+def t_test_cases():
+    """ttest_rel and ttest_ind(equal_var=False) with their confidence_interval(), two-sided."""
+    paired, welch = [], []
+    for seed, n, shift, sigma, conf in [(61, 2, 0.1, 0.05, 0.95), (62, 3, -0.2, 0.03, 0.95), (63, 5, 0.05, 0.04, 0.95),
+                                        (64, 5, 0.0, 0.02, 0.99), (65, 8, -0.02, 0.05, 0.9), (66, 30, 0.01, 0.03, 0.95)]:
+        rng = np.random.default_rng(seed)
+        d = [float(round(float(v), 9)) for v in shift + sigma * rng.standard_normal(n)]
+        r = stats.ttest_rel(d, [0.0] * n)
+        ci = r.confidence_interval(confidence_level=conf)
+        paired.append({'d': d, 'confidence': conf, 't': float(r.statistic), 'df': float(r.df), 'p': float(r.pvalue),
+                       'low': float(ci.low), 'high': float(ci.high)})
+    for seed, m, n, shift, sx, sy, conf in [(71, 2, 2, 0.1, 0.05, 0.05, 0.95), (72, 3, 5, -0.2, 0.02, 0.08, 0.95),
+                                            (73, 5, 5, 0.05, 0.04, 0.04, 0.99), (74, 10, 4, 0.0, 0.03, 0.01, 0.95),
+                                            (75, 20, 20, 0.02, 0.05, 0.05, 0.9)]:
+        rng = np.random.default_rng(seed)
+        x = [float(round(float(v), 9)) for v in sx * rng.standard_normal(m)]
+        y = [float(round(float(v), 9)) for v in shift + sy * rng.standard_normal(n)]
+        r = stats.ttest_ind(y, x, equal_var=False)
+        ci = r.confidence_interval(confidence_level=conf)
+        welch.append({'x': x, 'y': y, 'confidence': conf, 't': float(r.statistic), 'df': float(r.df), 'p': float(r.pvalue),
+                      'low': float(ci.low), 'high': float(ci.high)})
+    return paired, welch
+
+
 # ---------------------------------------------------------------- output
 
 def write(name, payload):
@@ -361,6 +385,8 @@ def main():
     write('holm.json', {'cases': holm_cases()})
     write('student-t.json', {'cases': student_t_cases()})
     write('clopper-pearson.json', {'cases': clopper_pearson_cases()})
+    t_paired, t_welch = t_test_cases()
+    write('t-test.json', {'paired': t_paired, 'welch': t_welch})
     print(f'{len(mwu)} Mann-Whitney, {len(wil)} Wilcoxon, {len(unpaired) + len(paired)} Hodges-Lehmann cases -> {os.path.relpath(OUT)}')
 
 

@@ -24,3 +24,4 @@ export {
   cdfFromCounts,
   sfFromCounts,
 } from './exactDistributions.js';
+export { tTestPaired, tTestWelch, studentTQuantile, type TTestResult } from './tTest.js';
