@@ -33,6 +33,7 @@ Options:
   --json FILE        also write the analysis as JSON
   --markdown FILE    also write the report as markdown (as the PR comment would be)
   --save-baseline FILE  after a run, write the results with the baseline's history carried forward
+  --test NAME        run only this test of perfgate.yml's tests list (repeat, or NAME,NAME)
 
 Every perfgate.yml field can be given as a flag of the same name and overrides the file:
   --url URL  --start CMD  --port N  --ready-url URL  --compare artifact|base-ref|none
