@@ -20,11 +20,20 @@ describe('capacity from a ramp', () => {
   });
 
   it('takes the lowest crossing when several limits break in the same step', () => {
-    // Delivered share 1.0 → 0.8 crosses 0.95 at 0.25; p99 52 → 400 crosses at 0.32: throughput limits first.
-    const steps = [step(100, 100, 50), step(125, 125, 52), step(156.25, 125, 400)];
+    // Errors 0 → 5% cross 1% at 0.2; p99 52 → 400 crosses at 0.32: the error limit comes first.
+    const steps = [step(100, 100, 50), step(125, 125, 52), step(156.25, 156, 400, 0.05)];
     const e = estimateCapacity(steps, slo);
-    expect(e.capacity).toBeCloseTo(125 * 1.25 ** 0.25, 9);
-    expect(e.limitedBy).toBe('delivered 125 of 156 req/s (below 95%)');
+    expect(e.capacity).toBeCloseTo(125 * 1.25 ** 0.2, 9);
+    expect(e.limitedBy).toBe('errors 5% > 1%');
+  });
+
+  it('is no more than the rate a saturated step delivered, and no less than the last good step', () => {
+    // Delivered share 1.0 → 0.8 crosses 0.95 at 0.25 (132 req/s), but the service delivered only 130.
+    expect(estimateCapacity([step(100, 100, 50), step(125, 125, 52), step(162.5, 130, 60)], slo).capacity).toBe(130);
+    expect(estimateCapacity([step(100, 100, 50), step(125, 125, 52), step(156.25, 120, 60)], slo).capacity).toBe(125);
+    expect(estimateCapacity([step(100, 100, 50), step(125, 125, 52), step(156.25, 125, 400)], slo)).toMatchObject({
+      capacity: 125, limitedBy: 'delivered 125 of 156 req/s (below 95%)',
+    });
   });
 
   it('interpolates the error rate linearly', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import type { LoadOutcome, LoadProfile } from '../../src/load/index.js';
+import { createLatencyHistogram, encodeHistogram, type LoadOutcome, type LoadProfile } from '../../src/load/index.js';
 import type { MeasureDeps, VariantTarget } from '../../src/measure/measure.js';
 import type { RunningService, ServiceSpec } from '../../src/service/index.js';
 import { analyzeCapacity } from '../../src/tests/capacity/analyze.js';
@@ -30,10 +30,14 @@ function world(capacity: Record<string, number>) {
       const cap = capacity[variant]!;
       const achieved = Math.min(rate, cap);
       const p99 = rate <= cap ? 20 : 20 + 1000 * (rate / cap - 1);
+      // The first answer comes after 20 ms: the delivered rate counts from there (deliveredRate).
+      const successes = (achieved * (o.durationMs - 20)) / 1000;
+      const histogram = createLatencyHistogram();
+      histogram.recordValue(20_000);
       return {
-        durationMs: o.durationMs, requests: Math.round((achieved * o.durationMs) / 1000), errors: 0, statusCounts: {}, errorCounts: {},
-        successes: Math.round((achieved * o.durationMs) / 1000), throughput: achieved,
-        latencyMs: { p50: p99 / 2, p90: p99, p95: p99, p99, max: p99, mean: p99 / 2 }, histogram: '', targetRate: rate,
+        durationMs: o.durationMs, requests: successes, errors: 0, statusCounts: {}, errorCounts: {},
+        successes, throughput: achieved,
+        latencyMs: { p50: p99 / 2, p90: p99, p95: p99, p99, max: p99, mean: p99 / 2 }, histogram: encodeHistogram(histogram), targetRate: rate,
         overloaded: achieved < 0.95 * rate, connectionMode: 'keep-alive', littlesLaw: null,
       };
     },
@@ -117,7 +121,7 @@ describe('capacity test: analysis', () => {
     expect(a.change!).toBeLessThan(-0.15);
     expect(a.change!).toBeGreaterThan(-0.25);
     expect(a.p!).toBeLessThan(0.01);
-    expect(a.failures[0]).toMatch(/^capacity of items fell −\d+\.\d% \(\d+ → \d+ req\/s\)$/);
+    expect(a.failures[0]).toMatch(/^capacity of items fell −\d+\.\d% \(\d+ → \d+ req\/s; 95% CI −\d+\.\d% to −\d+\.\d%, p [<=] 0\.\d+\)$/);
   });
 
   it('passes the same capacity (interval inside ±10%), and is no-baseline without one', () => {

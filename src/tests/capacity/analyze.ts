@@ -1,6 +1,7 @@
 import type { MetricStatus, Verdict } from '../../analyze/types.js';
 import { metricStatus } from '../../analyze/verdict.js';
 import { medianOf } from '../../analyze/median.js';
+import { pPhrase } from '../../report/format.js';
 import { tTestPaired, tTestWelch } from '../../stats/index.js';
 import type { KindAnalyzeInput, TestAnalysis } from '../kind.js';
 import { estimateCapacity, type CapacityEstimate } from './estimate.js';
@@ -122,7 +123,12 @@ export function settleCapacity(a: CapacityAnalysis, pAdjusted: number | null, al
     ? metricStatus({ better: 'higher' }, { change: a.change, ciLow: a.ciLow, ciHigh: a.ciHigh }, pAdjusted, alpha, a.settings.threshold)
     : null;
   const failures: string[] = [];
-  if (status === 'regressed') failures.push(`capacity of ${a.scenario} fell ${pctChange(a.change!)} (${fmtRate(a.baseline!.capacity)} → ${fmtRate(a.head.capacity)} req/s)`);
+  if (status === 'regressed') {
+    failures.push(
+      `capacity of ${a.scenario} fell ${pctChange(a.change!)} (${fmtRate(a.baseline!.capacity)} → ${fmtRate(a.head.capacity)} req/s; ` +
+        `95% CI ${pctChange(a.ciLow!)} to ${pctChange(a.ciHigh!)}, ${pPhrase(pAdjusted!)})`,
+    );
+  }
   if (a.budget && !a.budget.ok) {
     failures.push(`capacity of ${a.scenario} is ${a.budget.value === null ? 'below the first step' : `${fmtRate(a.budget.value)} req/s`}, below the budget of ${fmtRate(a.budget.limit)} req/s`);
   }

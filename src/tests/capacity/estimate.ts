@@ -48,7 +48,7 @@ export interface CapacityEstimate {
   bound: CapacityBound;
   /** What broke the SLO first, as stepBreaks says it; null when nothing did. */
   limitedBy: string | null;
-  /** Offered rate where latency starts to climb (kneeRate); null when it did not before capacity. */
+  /** Offered rate where latency starts to climb (kneeRate); null when it did not climb before capacity. */
   knee: number | null;
 }
 
@@ -83,8 +83,12 @@ export function estimateCapacity(steps: readonly CapacityStep[], slo: CapacityBu
     if (limit !== undefined && b[q] > limit) cross(Math.log(Math.max(a[q], 1e-6)), Math.log(b[q]), Math.log(limit));
   }
   const share = crossings.length > 0 ? Math.min(...crossings) : 0;
-  const capacity = Math.exp(Math.log(a.offered) + share * (Math.log(b.offered) - Math.log(a.offered)));
-  return { capacity, bound: 'interpolated', limitedBy, knee };
+  let capacity = Math.exp(Math.log(a.offered) + share * (Math.log(b.offered) - Math.log(a.offered)));
+  // A service that could not deliver the offered rate showed its ceiling: it delivered b.achieved
+  // while its queue grew, so no higher rate is sustainable, whatever the 95% rule's interpolation
+  // says (which would sit up to 1/0.95 above it). Never below a, which met the SLO.
+  if (shareB < DELIVERED_SHARE) capacity = Math.max(a.offered, Math.min(capacity, b.achieved));
+  return { capacity, bound: 'interpolated', limitedBy, knee: knee !== null && knee > capacity ? null : knee };
 }
 
 /** Latency has climbed once p99 is this many times its unloaded level. */

@@ -1,5 +1,5 @@
 import { LoadError } from '../../errors.js';
-import type { LoadOutcome } from '../../load/index.js';
+import { decodeHistogram, type LoadOutcome } from '../../load/index.js';
 import type { RunningService } from '../../service/index.js';
 import type { KindMeasureInput } from '../kind.js';
 import { estimateCapacity, rampRates, stepBreaks, type CapacityStep } from './estimate.js';
@@ -98,7 +98,7 @@ async function measureStep(
   const seconds = outcome.durationMs / 1000;
   return {
     offered: rate,
-    achieved: outcome.throughput,
+    achieved: deliveredRate(outcome),
     p50: outcome.latencyMs.p50,
     p95: outcome.latencyMs.p95,
     p99: outcome.latencyMs.p99,
@@ -109,6 +109,21 @@ async function measureStep(
     cpuCores: usage && seconds > 0 ? usage.cpuMs / 1000 / seconds : null,
     rssBytes: usage ? usage.peakRssBytes : null,
   };
+}
+
+/**
+ * Successful responses per second from the first answer to the end of the step. Counting from the
+ * step's start would read a service that keeps up as slower by latency ÷ step length (no answer can
+ * arrive before the first request's latency has passed, and requests sent in the last latency of
+ * the step are cut off): 10% at 50 ms in a 0.5 s step, enough to break the 95% rule. From the first
+ * answer, a saturated service reads as its service rate, and one that keeps up as the offered rate
+ * less (mean − least latency) ÷ step length. The least latency is the histogram's.
+ */
+export function deliveredRate(outcome: Pick<LoadOutcome, 'durationMs' | 'successes' | 'histogram'>): number {
+  if (outcome.successes === 0) return 0;
+  const firstMs = decodeHistogram(outcome.histogram).minNonZeroValue / 1000;
+  const countedMs = outcome.durationMs - Math.min(firstMs, outcome.durationMs / 2);
+  return (outcome.successes * 1000) / countedMs;
 }
 
 function round(v: number): string {

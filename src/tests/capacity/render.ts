@@ -1,5 +1,6 @@
 import { bytes, interval, ms, percent, pPhrase, rate, share, significant, threshold } from '../../report/format.js';
-import { code, details, table } from '../../report/markdown.js';
+import { code, details, table, text } from '../../report/markdown.js';
+import { renderXyChart } from '../../report/xychart.js';
 import { STATUS_SYMBOL, STATUS_WORD, VERDICT_SYMBOL } from '../../report/vocabulary.js';
 import type { CapacityAnalysis, CapacitySide } from './analyze.js';
 import { DELIVERED_SHARE } from './estimate.js';
@@ -22,6 +23,11 @@ function capacityText(side: CapacitySide | null): string {
 function eachRamp(side: CapacitySide | null): string {
   if (side === null) return '—';
   return side.ramps.map((e) => (e.capacity === null ? '<start' : `${e.bound === 'at-max' ? '≥' : ''}${significant(e.capacity)}`)).join(', ');
+}
+
+function kneeText(side: CapacitySide | null): string {
+  if (side === null) return '—';
+  return side.knee === null ? (side.capacity === null ? '—' : 'not before capacity') : rate(side.knee);
 }
 
 function limitedBy(side: CapacitySide | null): string {
@@ -72,7 +78,7 @@ export function capacityMarkdown(a: CapacityAnalysis, options: { details: boolea
   const rows: string[][] = [
     ['capacity at SLO (median)', ...(hasBase ? [capacityText(a.baseline)] : []), capacityText(a.head)],
     ['each ramp (req/s)', ...(hasBase ? [eachRamp(a.baseline)] : []), eachRamp(a.head)],
-    ['knee: p99 doubled at', ...(hasBase ? [rate(a.baseline!.knee)] : []), rate(a.head.knee)],
+    ['knee: p99 doubled at', ...(hasBase ? [kneeText(a.baseline)] : []), kneeText(a.head)],
     ['limited by', ...(hasBase ? [limitedBy(a.baseline)] : []), limitedBy(a.head)],
   ];
   lines.push(table([{ title: '' }, ...(hasBase ? [{ title: 'baseline', align: 'right' as const }] : []), { title: 'head', align: 'right' }], rows));
@@ -83,6 +89,8 @@ export function capacityMarkdown(a: CapacityAnalysis, options: { details: boolea
     lines.push(`Comparison: ${statusLine(a, true)}${a.noBaselineReason ? ` (${a.noBaselineReason})` : ''}.`);
   }
   if (a.budget) lines.push(`Budget: capacity ≥ ${rate(a.budget.limit)}: ${a.budget.ok ? '✅ met' : '❌ broken'}.`);
+  const chart = latencyChart(a);
+  if (chart) lines.push('', chart);
   const planning = planningText(a);
   if (planning) lines.push(planning);
   lines.push('');
@@ -92,6 +100,19 @@ export function capacityMarkdown(a: CapacityAnalysis, options: { details: boolea
     lines.push(details('Steps of every ramp', stepsTable(a)));
   }
   return lines.join('\n');
+}
+
+/** p99 against offered rate, base and head: where each side's latency climbs. */
+function latencyChart(a: CapacityAnalysis): string | null {
+  const sides = [...(a.runs.baseline ? [['baseline', a.runs.baseline] as const] : []), ['head', a.runs.head] as const];
+  const series = sides.map(([name, runs]) => {
+    const byRate = p99ByRate(runs);
+    const x = [...byRate.keys()].sort((p, q) => p - q);
+    return { name, x, values: x.map((r) => byRate.get(r)!) };
+  });
+  if (series.every((s) => s.x.length === 0)) return null;
+  const chart = renderXyChart({ title: 'p99 latency against offered rate (median of the ramps)', xLabel: 'offered rate (req/s)', yLabel: 'p99 (ms)', series });
+  return chart.block ? `${chart.block}\n\n<sub>${text(chart.caption)}</sub>` : null;
 }
 
 function stepsTable(a: CapacityAnalysis): string {
@@ -118,7 +139,7 @@ export function capacityTerminal(a: CapacityAnalysis): string[] {
   out.push(`  head      ${capacityText(a.head)}  (ramps: ${eachRamp(a.head)})`);
   if (a.change !== null) out.push(`  change    ${percent(a.change)}  95% CI ${interval(a.ciLow, a.ciHigh)}  ${pPhrase(a.pAdjusted ?? a.p!)}  ${statusLine(a, false)}`);
   else out.push(`  ${statusLine(a, false)}`);
-  if (a.head.knee !== null) out.push(`  knee      p99 doubled at ${rate(a.head.knee)}`);
+  out.push(`  knee      p99 doubled at ${kneeText(a.head)}`);
   if (a.budget) out.push(`  budget    capacity ≥ ${rate(a.budget.limit)}: ${a.budget.ok ? 'met' : 'BROKEN'}`);
   const planning = planningText(a);
   if (planning) out.push(`  ${planning}`);
