@@ -45,7 +45,8 @@ function side(runs: readonly SpikeRun[], s: SpikeSettings): SpikeSide {
   const recovered = measured.every((m) => m.recoveryMs !== null);
   // Not recovered counts as the longest: the median is then only known when most runs recovered.
   const times = measured.map((m) => m.recoveryMs ?? Infinity).sort((a, b) => a - b);
-  const mid = times.length > 0 ? times[Math.floor((times.length - 1) / 2)]! : null;
+  // The upper middle of an even count: of two spikes, one not recovered means not recovered.
+  const mid = times.length > 0 ? times[Math.floor(times.length / 2)]! : null;
   const requests = runs.flatMap((r, i) => r.samples.filter((x) => x.startMs >= r.phases.spikeStartMs && (measured[i]!.recoveryMs === null || x.startMs < r.phases.spikeEndMs + measured[i]!.recoveryMs!)));
   const total = requests.reduce((n, x) => n + x.requests, 0);
   return {
