@@ -8,12 +8,14 @@ statistics come from SciPy (`mannwhitneyu`, `wilcoxon` with their defaults, two-
 Hodges-Lehmann estimates and intervals are computed here by brute force (all differences / Walsh
 averages, sorted; critical ranks from exact null distributions counted with Python integers, and
 those tables are themselves checked against SciPy's own). Holm is checked by its definition.
+Theil-Sen slopes and intervals come from `theilslopes`.
 """
 
 import itertools
 import json
 import math
 import os
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -326,6 +328,95 @@ def clopper_pearson_cases():
     return cases
 
 
+# ---------------------------------------------------------------- Theil-Sen (soak-test slopes)
+
+def theil_sen_case(name, x, y, confidence=0.95):
+    with warnings.catch_warnings():
+        # SciPy warns (sqrt of a negative) when ties leave no variance: the bounds are then NaN.
+        warnings.simplefilter('ignore', RuntimeWarning)
+        res = stats.theilslopes(y, x, alpha=confidence, method='separate')
+    bound = lambda v: None if math.isnan(v) else float(v)  # JSON has no NaN
+    return {'name': name, 'x': x, 'y': y, 'confidence': confidence, 'slope': float(res.slope),
+            'intercept': float(res.intercept), 'low': bound(res.low_slope), 'high': bound(res.high_slope)}
+
+
+def theil_sen_half_case(n, seed):
+    """A confidence where (N − zσ)/2 is exactly k + ½ with k even in SciPy's arithmetic, so NumPy's
+    round-half-to-even and Math.round pick different slopes. Found by stepping the confidence through
+    neighbouring doubles around the value aiming at that half."""
+    nt = n * (n - 1) // 2
+    sigma = np.sqrt(1 / 18. * (n * (n - 1) * (2 * n + 5)))
+    k = 2 * round((nt - stats.norm.ppf(0.05) * sigma - 1) / 4)  # the even index nearest a 90% bound
+    c0 = 1 - 2 * float(scipy.special.ndtr((nt - 2 * k - 1) / sigma))
+    up = down = c0
+    for _ in range(500):
+        for c in (up, down):
+            v = (nt - stats.norm.ppf((1 - c) / 2.) * sigma) / 2.
+            if v == k + 0.5:
+                rng = np.random.default_rng(seed)
+                x = [float(i) for i in range(n)]
+                y = [float(round(float(v), 6)) for v in 0.5 * np.arange(n) + rng.standard_normal(n)]
+                case = theil_sen_case(f'theil-sen-half-to-even-n{n}', x, y, float(c))
+                slopes = sorted((y[i] - y[j]) / (x[i] - x[j]) for i in range(n) for j in range(n) if x[i] > x[j])
+                assert case['high'] == slopes[k] != slopes[k + 1], 'half-to-even must pick a different slope'
+                return case
+        up, down = float(np.nextafter(up, 1)), float(np.nextafter(down, 0))
+    raise AssertionError(f'no confidence lands on a half for n = {n}')
+
+
+def theil_sen_cases():
+    cases = []
+    rng = np.random.default_rng(6000)
+    for n in (2, 3, 5):
+        x = [float(i) for i in range(n)]
+        y = [float(round(float(v), 6)) for v in 2.0 + 0.3 * np.arange(n) + rng.standard_normal(n)]
+        cases.append(theil_sen_case(f'theil-sen-n{n}', x, y))
+    # unsorted, uneven x (sampling times with jitter), moderate noise
+    rng = np.random.default_rng(6001)
+    x = [float(round(float(v), 3)) for v in np.sort(rng.uniform(0, 60, 20))[::-1]]
+    y = [float(round(100 + 0.8 * t + float(e), 4)) for t, e in zip(x, rng.standard_normal(20) * 3)]
+    cases.append(theil_sen_case('theil-sen-n20-unsorted', x, y))
+    # ties in x (two samples a second), in y (RSS in whole MB), and in both
+    rng = np.random.default_rng(6002)
+    x = [float(i // 2) for i in range(24)]
+    y = [float(round(50 + 0.2 * t + float(e), 3)) for t, e in zip(x, rng.standard_normal(24))]
+    cases.append(theil_sen_case('theil-sen-ties-in-x', x, y))
+    x = [float(i) for i in range(30)]
+    y = [float(round(64 + 0.1 * t + float(e))) for t, e in zip(x, rng.standard_normal(30))]
+    cases.append(theil_sen_case('theil-sen-ties-in-y', x, y))
+    x = [float(i // 3) for i in range(30)]
+    y = [float(round(64 + 0.3 * t + float(e))) for t, e in zip(x, rng.standard_normal(30))]
+    cases.append(theil_sen_case('theil-sen-ties-in-both', x, y))
+    # negative slope (p99 recovering), and the same data at 90% and 99%
+    rng = np.random.default_rng(6003)
+    x = [float(i) for i in range(40)]
+    y = [float(round(30 - 0.25 * t + float(e), 4)) for t, e in zip(x, rng.standard_normal(40) * 2)]
+    cases.append(theil_sen_case('theil-sen-negative-slope', x, y))
+    cases.append(theil_sen_case('theil-sen-negative-slope-90', x, y, 0.9))
+    cases.append(theil_sen_case('theil-sen-negative-slope-99', x, y, 0.99))
+    # SciPy reads alpha symmetrically: 0.1 is the 90% interval (computed as 0.1, not 1 − 0.9)
+    cases.append(theil_sen_case('theil-sen-negative-slope-mirror-0.1', x, y, 0.1))
+    # n = 50 with outliers (one slow sample in ten)
+    rng = np.random.default_rng(6004)
+    x = [float(i) for i in range(50)]
+    y = [12 + 0.05 * t + 0.5 * float(e) for t, e in zip(x, rng.standard_normal(50))]
+    for i in range(3, 50, 10):
+        y[i] += 20
+    cases.append(theil_sen_case('theil-sen-n50-outliers', x, [float(round(v, 6)) for v in y]))
+    # a 10-minute soak at 1 Hz: RSS in MB, slow leak under a garbage-collector sawtooth
+    rng = np.random.default_rng(6005)
+    x = [float(i) for i in range(600)]
+    y = [80 + 0.004 * t + 3.0 * ((t % 45) / 45) + 0.2 * float(e) for t, e in zip(x, rng.standard_normal(600))]
+    cases.append(theil_sen_case('theil-sen-n600-soak-rss', x, [float(round(v, 4)) for v in y]))
+    # a flat series: every slope 0, σ² = 0
+    cases.append(theil_sen_case('theil-sen-constant-y', [0.0, 1.0, 2.0, 3.0], [5.0, 5.0, 5.0, 5.0]))
+    # ties in both take out more than the variance term: σ² < 0 and SciPy's bounds are NaN
+    cases.append(theil_sen_case('theil-sen-negative-variance', [0.0, 0.0, 0.0, 0.0, 1.0], [1.0, 1.0, 1.0, 1.0, 2.0]))
+    cases.append(theil_sen_half_case(8, 6006))
+    cases.append(theil_sen_half_case(12, 6007))
+    return cases
+
+
 # ---------------------------------------------------------------- output
 
 def write(name, payload):
@@ -361,7 +452,10 @@ def main():
     write('holm.json', {'cases': holm_cases()})
     write('student-t.json', {'cases': student_t_cases()})
     write('clopper-pearson.json', {'cases': clopper_pearson_cases()})
-    print(f'{len(mwu)} Mann-Whitney, {len(wil)} Wilcoxon, {len(unpaired) + len(paired)} Hodges-Lehmann cases -> {os.path.relpath(OUT)}')
+    theil_sen = theil_sen_cases()
+    write('theil-sen.json', {'cases': theil_sen})
+    print(f'{len(mwu)} Mann-Whitney, {len(wil)} Wilcoxon, {len(unpaired) + len(paired)} Hodges-Lehmann, '
+          f'{len(theil_sen)} Theil-Sen cases -> {os.path.relpath(OUT)}')
 
 
 if __name__ == '__main__':
