@@ -8,7 +8,8 @@ statistics come from SciPy (`mannwhitneyu`, `wilcoxon` with their defaults, two-
 Hodges-Lehmann estimates and intervals are computed here by brute force (all differences / Walsh
 averages, sorted; critical ranks from exact null distributions counted with Python integers, and
 those tables are themselves checked against SciPy's own). Holm is checked by its definition.
-Theil-Sen slopes and intervals come from `theilslopes`.
+Theil-Sen slopes and intervals come from `theilslopes`; Universal Scalability Law fits from
+`optimize.least_squares` (bounded, best of many starts, checked against a fine grid).
 """
 
 import itertools
@@ -21,7 +22,7 @@ from fractions import Fraction
 import numpy as np
 import scipy
 import scipy.special
-from scipy import stats
+from scipy import optimize, stats
 from scipy.stats._hypotests import _get_wilcoxon_distr
 from scipy.stats._mannwhitneyu import _MWU
 
@@ -417,6 +418,120 @@ def theil_sen_cases():
     return cases
 
 
+# ---------------------------------------------------------------- Universal Scalability Law (capacity tests)
+
+USL_MIN_LEVELS, USL_MIN_R2, USL_MIN_REACH = 4, 0.9, 0.9  # src/stats/usl.ts
+
+
+def usl_model(n, lam, sigma, kappa):
+    return lam * n / (1 + sigma * (n - 1) + kappa * n * (n - 1))
+
+
+def usl_least_squares(n, x):
+    """scipy.optimize.least_squares on throughput over (λ, σ, κ) with 0 ≤ σ ≤ 1, κ ≥ 0, from a grid
+    of starting points (λ from the closed form at each start); the best residual wins."""
+    scale = max(float(n.max()), 1.0)
+
+    def resid(p):
+        lam, sigma, kappa = p
+        d = 1 + sigma * (n - 1) + kappa * n * (n - 1)
+        if np.any(d <= 0):  # a pole inside the data: not a throughput curve
+            return np.full(len(x), 1e3 * float(x.max()) + 1)
+        return lam * n / d - x
+
+    best = None
+    for s0 in (0.0, 1e-3, 0.03, 0.1, 0.3, 0.7, 1.0):
+        for q0 in (0.0, 1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0):
+            if np.any(1 + s0 * (n - 1) + (q0 / scale ** 2) * n * (n - 1) <= 0):
+                continue  # a start with a pole inside the data
+            g = usl_model(n, 1.0, s0, q0 / scale ** 2)
+            lam0 = float(np.dot(x, g) / np.dot(g, g))
+            r = optimize.least_squares(resid, [lam0, s0, q0 / scale ** 2], bounds=([0, 0, 0], [np.inf, 1, np.inf]),
+                                       method='trf', x_scale='jac', ftol=1e-15, xtol=1e-15, gtol=1e-15, max_nfev=20000)
+            rss = float(np.sum(resid(r.x) ** 2))
+            if best is None or rss < best[0]:
+                best = (rss, [float(v) for v in r.x])
+    rss, (lam, sigma, kappa) = best
+    # Brute-force check that the best start found the global minimum: the residual with λ in
+    # closed form over a fine (σ, κ) grid may not beat it.
+    for sigma_g in np.concatenate(([0.0], np.geomspace(1e-6, 1, 120))):
+        for q_g in np.concatenate(([0.0], np.geomspace(1e-7, 1e4, 220))):
+            d = 1 + sigma_g * (n - 1) + (q_g / scale ** 2) * n * (n - 1)
+            if np.any(d <= 0):
+                continue
+            g = n / d
+            lam_g = np.dot(x, g) / np.dot(g, g)
+            rss_g = float(np.sum((x - lam_g * g) ** 2))
+            assert rss_g >= rss * (1 - 1e-9) - 1e-18 * float(np.dot(x, x)), ('grid beats least_squares', sigma_g, q_g, rss_g, rss)
+    return lam, sigma, kappa, rss
+
+
+def usl_case(name, n, x, *, sound, well_determined):
+    n = np.array(n, dtype=float)
+    x = np.array(x, dtype=float)
+    lam, sigma, kappa, rss = usl_least_squares(n, x)
+    tss = float(np.sum((x - x.mean()) ** 2))
+    r2 = 1 - rss / tss
+    sd = math.sqrt(rss / (len(x) - 3)) if len(x) > 3 else None
+    # the peak and the soundness rule, as documented in src/stats/usl.ts
+    if kappa == 0:
+        n_star, x_star = math.inf, (lam / sigma if sigma > 0 else math.inf)
+    else:
+        n_star = math.sqrt((1 - sigma) / kappa)
+        x_star = usl_model(n_star, lam, sigma, kappa) if n_star > 0 else (lam / (1 - kappa) if kappa < 1 else math.inf)
+    levels = len(set(n.tolist()))
+    reach = usl_model(min(n.max(), max(n.min(), n_star)), lam, sigma, kappa) / x_star
+    judged = levels >= USL_MIN_LEVELS and r2 >= USL_MIN_R2 and n_star >= n.min() and reach >= USL_MIN_REACH
+    assert judged == sound, (name, 'the data do not make the case they were meant for', levels, r2, sigma, reach)
+    finite = lambda v: None if math.isinf(v) else float(v)  # JSON has no Infinity
+    return {'name': name, 'points': [{'concurrency': float(a), 'throughput': float(b)} for a, b in zip(n, x)],
+            'lambda': lam, 'sigma': sigma, 'kappa': kappa, 'rss': rss, 'r2': r2, 'residualSd': sd,
+            'peakConcurrency': finite(n_star), 'peakThroughput': finite(x_star), 'sound': sound,
+            'wellDetermined': well_determined}
+
+
+def noisy(rng, values, cv):
+    return [float(round(float(v) * (1 + cv * float(e)), 4)) for v, e in zip(values, rng.standard_normal(len(values)))]
+
+
+def usl_cases():
+    cases = []
+    n = [1.0, 2, 4, 8, 16, 24, 32, 48, 64]
+    cases.append(usl_case('usl-exact', n, [usl_model(v, 1000, 0.05, 0.001) for v in n], sound=True, well_determined=True))
+    n = [0.25, 0.5, 1, 2, 3.5, 6, 9, 13]  # Little's law: fractional, below 1 at light load
+    cases.append(usl_case('usl-exact-fractional', n, [usl_model(v, 400, 0.1, 0.01) for v in n], sound=True, well_determined=True))
+    rng = np.random.default_rng(7000)
+    n = [float(round(float(v), 3)) for v in np.geomspace(1, 80, 12)]
+    cases.append(usl_case('usl-noisy', n, noisy(rng, [usl_model(v, 1000, 0.05, 0.001) for v in n], 0.02), sound=True, well_determined=True))
+    rng = np.random.default_rng(7001)
+    n = [float(round(float(v), 3)) for v in np.geomspace(0.3, 30, 10)]
+    cases.append(usl_case('usl-heavy-contention', n, noisy(rng, [usl_model(v, 500, 0.3, 0.02) for v in n], 0.03), sound=True, well_determined=True))
+    rng = np.random.default_rng(7002)
+    n = [float(round(float(v), 3)) for v in np.geomspace(0.5, 400, 10)]
+    cases.append(usl_case('usl-amdahl-plateau', n, noisy(rng, [usl_model(v, 300, 0.08, 0) for v in n], 0.01), sound=True, well_determined=False))
+    n = [0.5, 1, 2, 3, 5, 8]
+    cases.append(usl_case('usl-linear', n, [250 * v for v in n], sound=False, well_determined=False))
+    rng = np.random.default_rng(7003)
+    cases.append(usl_case('usl-linear-noisy', n, noisy(rng, [250 * v for v in n], 0.01), sound=False, well_determined=False))
+    rng = np.random.default_rng(7004)
+    n = [1.0, 1, 4, 4, 16, 16]
+    cases.append(usl_case('usl-three-levels', n, noisy(rng, [usl_model(v, 1000, 0.05, 0.001) for v in n], 0.02), sound=False, well_determined=False))
+    rng = np.random.default_rng(7005)
+    n = [float(round(float(v), 3)) for v in np.geomspace(1, 50, 8)]
+    cases.append(usl_case('usl-poor-fit', n, noisy(rng, [usl_model(v, 1000, 0.05, 0.001) for v in n], 0.3), sound=False, well_determined=False))
+    rng = np.random.default_rng(7006)
+    n = [float(v) for v in range(1, 13)]
+    cases.append(usl_case('usl-peak-extrapolated', n, noisy(rng, [usl_model(v, 1000, 0.02, 0.0005) for v in n], 0.01), sound=False, well_determined=False))
+    # a minimum just inside the edge σ = 0: a simplex projected onto the box flattens against the
+    # edge and stops there (perfgate's first version did)
+    rng = np.random.default_rng(7014)
+    n = [float(round(float(v), 3)) for v in np.geomspace(0.6, 200, 10)]
+    cases.append(usl_case('usl-small-contention', n, noisy(rng, [usl_model(v, 1700, 1e-3, 1.8e-4) for v in n], 0.05), sound=True, well_determined=True))
+    n = [2.0, 4, 8, 16, 32]
+    cases.append(usl_case('usl-falling-from-start', n, [usl_model(v, 800, 1, 0.01) for v in n], sound=False, well_determined=True))
+    return cases
+
+
 # ---------------------------------------------------------------- output
 
 def write(name, payload):
@@ -454,8 +569,10 @@ def main():
     write('clopper-pearson.json', {'cases': clopper_pearson_cases()})
     theil_sen = theil_sen_cases()
     write('theil-sen.json', {'cases': theil_sen})
+    usl = usl_cases()
+    write('usl.json', {'cases': usl})
     print(f'{len(mwu)} Mann-Whitney, {len(wil)} Wilcoxon, {len(unpaired) + len(paired)} Hodges-Lehmann, '
-          f'{len(theil_sen)} Theil-Sen cases -> {os.path.relpath(OUT)}')
+          f'{len(theil_sen)} Theil-Sen, {len(usl)} USL cases -> {os.path.relpath(OUT)}')
 
 
 if __name__ == '__main__':
