@@ -46,7 +46,7 @@ describe('the tests list', () => {
   - kind: capacity
   - 5
 `)).toEqual([
-      'tests[0].kind: "capacty" is not one of compare, capacity; did you mean "capacity"?',
+      'tests[0].kind: "capacty" is not one of compare, capacity, spike, soak; did you mean "capacity"?',
       'tests[1].scenarios: no scenario is named "itms"; the scenarios are "items", "compute"; did you mean "items"?',
       'tests[1]: unknown field "step-factr"; did you mean "step-factor"?',
       'tests[1].budgets.p99: "fast" is not a duration; write 200, "200ms" or "0.5s"',

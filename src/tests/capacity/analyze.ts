@@ -3,8 +3,9 @@ import { metricStatus } from '../../analyze/verdict.js';
 import { medianOf } from '../../analyze/median.js';
 import { pPhrase } from '../../report/format.js';
 import { tTestPaired, tTestWelch } from '../../stats/index.js';
+import { fitUsl, type UslFit } from '../../stats/usl.js';
 import type { KindAnalyzeInput, TestAnalysis } from '../kind.js';
-import { estimateCapacity, type CapacityEstimate } from './estimate.js';
+import { concurrencyOf, estimateCapacity, type CapacityEstimate } from './estimate.js';
 import type { CapacityRun } from './measure.js';
 import type { CapacitySettings } from './settings.js';
 
@@ -18,6 +19,11 @@ export interface CapacitySide {
   /** Some ramp broke the SLO at its first step. */
   belowStart: boolean;
   knee: number | null;
+  /**
+   * The Universal Scalability Law fitted to delivered throughput against concurrency (Little's law:
+   * delivered rate × mean latency) over every step of every ramp; null with fewer than 2 steps.
+   */
+  usl: UslFit | null;
 }
 
 export interface CapacityAnalysis extends TestAnalysis {
@@ -49,7 +55,19 @@ function side(runs: readonly CapacityRun[], settings: CapacitySettings): Capacit
     atMax: ramps.some((e) => e.bound === 'at-max'),
     belowStart: ramps.some((e) => e.bound === 'below-start'),
     knee: medianOf(ramps.filter((e) => e.knee !== null).map((e) => e.knee!)),
+    usl: uslOf(runs),
   };
+}
+
+function uslOf(runs: readonly CapacityRun[]): UslFit | null {
+  const points = runs.flatMap((r) => r.steps).filter((s) => s.achieved > 0 && s.mean > 0).map((s) => ({ concurrency: concurrencyOf(s), throughput: s.achieved }));
+  if (points.length < 2) return null;
+  try {
+    return fitUsl(points);
+  } catch {
+    // fitUsl refuses degenerate input (e.g. one concurrency level) with an error; there is no fit.
+    return null;
+  }
 }
 
 /**

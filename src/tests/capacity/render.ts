@@ -59,8 +59,21 @@ function planningText(a: CapacityAnalysis): string | null {
   return (
     `Headroom at ${rate(p.traffic)} of production traffic: ${significant(p.headroom)}×. ` +
     `10× that traffic needs ${p.instancesFor10x} instance${p.instancesFor10x === 1 ? '' : 's'} of this capacity, ` +
-    'assuming linear horizontal scaling (shared databases and caches usually scale worse: see the USL fit).'
+    'assuming linear horizontal scaling: shared databases, caches and locks usually scale worse, as the contention and coherency terms of the USL fit below suggest for one instance.'
   );
+}
+
+/** The Universal Scalability Law fit of the head (and baseline), or why it is not shown as sound. */
+export function uslText(a: CapacityAnalysis): string {
+  const one = (label: string, u: CapacitySide['usl']) => {
+    if (u === null) return `${label}: too few steps to fit`;
+    if (!u.soundness.sound) return `${label}: not a sound fit (${u.soundness.reason.replace(/\.$/, '')})`;
+    const peak = Number.isFinite(u.peakConcurrency)
+      ? `peak ${rate(u.peakThroughput)} at ${significant(u.peakConcurrency)} in flight`
+      : Number.isFinite(u.peakThroughput) ? `levelling off towards ${rate(u.peakThroughput)}` : 'no limit in sight';
+    return `${label}: contention σ = ${significant(u.sigma, 2)}, coherency κ = ${significant(u.kappa, 2)}, ${peak} (R² ${significant(u.r2, 3)})`;
+  };
+  return `Universal Scalability Law (throughput against concurrency by Little's law) — ${[...(a.baseline ? [one('baseline', a.baseline.usl)] : []), one('head', a.head.usl)].join('; ')}.`;
 }
 
 /** The median of each step's p99 over the ramps of a side, by offered rate: what the chart draws. */
@@ -93,6 +106,7 @@ export function capacityMarkdown(a: CapacityAnalysis, options: { details: boolea
   if (chart) lines.push('', chart);
   const planning = planningText(a);
   if (planning) lines.push(planning);
+  lines.push('', uslText(a));
   lines.push('');
   lines.push(methodText(a));
   if (options.details) {
@@ -143,6 +157,7 @@ export function capacityTerminal(a: CapacityAnalysis): string[] {
   if (a.budget) out.push(`  budget    capacity ≥ ${rate(a.budget.limit)}: ${a.budget.ok ? 'met' : 'BROKEN'}`);
   const planning = planningText(a);
   if (planning) out.push(`  ${planning}`);
+  out.push(`  ${uslText(a)}`);
   out.push(`  ${methodText(a)}`);
   return out;
 }
