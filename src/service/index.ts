@@ -14,3 +14,5 @@ export { findFreePort, acceptsConnections } from './ports.js';
 export { isLoopbackHost } from '../load/loopback.js';
 export type { TreeUsage, TreeUsageOptions, TreeUsageReader } from './treeUsage.js';
 export { defaultTreeUsageReader, procTreeUsage, pidusageTreeUsage, readTreeFds } from './treeUsage.js';
+export type { SeriesService, UsageSample, UsageSeries, UsageSeriesOptions } from './usageSeries.js';
+export { startUsageSeries, DEFAULT_SERIES_EVERY_MS } from './usageSeries.js';
