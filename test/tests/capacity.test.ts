@@ -42,6 +42,7 @@ function world(capacity: Record<string, number>) {
       };
     },
     sampleUsage: () => ({ ready: Promise.resolve(), stop: async () => ({ cpuMs: 500, peakRssBytes: 5e7, interference: null }) }),
+    sampleSeries: () => ({ stop: async () => [], serviceExited: false, missedReadings: 0 }),
     parseStatusSpec: () => (s: number) => s < 300,
     now: () => 0,
     log: (line) => events.push(`log ${line}`),

@@ -43,7 +43,7 @@ export async function measureSoak(input: KindMeasureInput<SoakSettings>): Promis
             throw err;
           });
         const usage = series ? await series.stop() : null;
-        let exited = usage?.exited ?? false;
+        let exited = series?.serviceExited ?? false;
         try {
           service?.checkAlive();
         } catch {
@@ -53,7 +53,7 @@ export async function measureSoak(input: KindMeasureInput<SoakSettings>): Promis
         const samples: SoakSample[] = (outcome.intervals ?? []).map((x) => {
           requests += x.requests;
           const endMs = x.startMs + x.durationMs;
-          const tree = usage ? nearest(usage.samples, endMs) : null;
+          const tree = usage ? nearest(usage, endMs) : null;
           return { atMs: endMs, rssBytes: tree?.rssBytes ?? null, fds: tree?.fds ?? null, p99: x.successes > 0 ? x.latencyMs.p99 : null, requests };
         });
         runs[variant.name]!.push({ process: service ? repeat : null, samples, exited });
