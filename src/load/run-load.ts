@@ -7,6 +7,7 @@ import { checkLittlesLaw } from './littles-law.js';
 import { assertLoopbackUrl } from './loopback.js';
 import { requestSpec } from './one-request.js';
 import { runPerRequest } from './per-request-engine.js';
+import { checkRateSchedule, RateCurve } from './rate-schedule.js';
 import { TrialTally } from './trial-tally.js';
 import { TrialWindow } from './trial-window.js';
 import type { LoadOptions, LoadOutcome, LoadProfile, LoadTarget } from './types.js';
@@ -44,6 +45,10 @@ export async function runLoad(target: LoadTarget, profile: LoadProfile, options:
   signal?.throwIfAborted();
 
   const clock = systemClock;
+  const curve = profile.kind === 'rate' && profile.schedule !== undefined ? new RateCurve(profile.schedule) : null;
+  // A constant rate is its own mean, exactly; a schedule's over [fromMs, toMs) of the window.
+  const offeredRate =
+    profile.kind === 'closed' ? null : curve === null ? () => profile.rate : (fromMs: number, toMs: number) => curve.meanRate(fromMs, toMs);
   const tally = new TrialTally(target.isExpectedStatus);
   const fail = (err: unknown): never => {
     if (signal?.aborted) throw signal.reason;
@@ -70,7 +75,7 @@ export async function runLoad(target: LoadTarget, profile: LoadProfile, options:
   };
   const engine: LoadEngine = mode === 'per-request' ? runPerRequest : runAutocannon;
   try {
-    await engine({ url, target, profile, timeoutMs, tally, window, clock, startMs: window.startMs, probed: probed !== null, connectionStarted });
+    await engine({ url, target, profile, timeoutMs, tally, window, clock, startMs: window.startMs, probed: probed !== null, connectionStarted, curve });
   } catch (err) {
     window.close();
     return fail(err);
@@ -79,7 +84,8 @@ export async function runLoad(target: LoadTarget, profile: LoadProfile, options:
   signal?.throwIfAborted();
 
   const closedAt = window.closedAtMs!;
-  const outcome = tally.outcome(closedAt - window.startMs, profile.kind === 'rate' ? profile.rate : null);
+  const measuredMs = closedAt - window.startMs;
+  const outcome = tally.outcome(measuredMs, offeredRate === null ? null : offeredRate(0, measuredMs));
   const connectionMs = connectionStarts.reduce((sum, started) => sum + (closedAt - started), 0);
   const littlesLaw = checkLittlesLaw(profile.kind, profile.connections, tally.busyMs, connectionMs);
   return { ...outcome, connectionMode: mode, littlesLaw };
@@ -98,4 +104,5 @@ function checkProfile(profile: LoadProfile): void {
   if (profile.kind === 'rate' && (!Number.isFinite(profile.rate) || profile.rate <= 0)) {
     throw new LoadError(`load profile rate is ${profile.rate}; expected a positive number of requests per second`);
   }
+  if (profile.kind === 'rate' && profile.schedule !== undefined) checkRateSchedule(profile.rate, profile.schedule);
 }

@@ -13,14 +13,23 @@ export interface LoadTarget {
   isExpectedStatus: (status: number) => boolean;
 }
 
+/** From `fromMs` (milliseconds after the window's start) on, `rate` requests a second. */
+export interface RatePiece {
+  fromMs: number;
+  rate: number;
+}
+
 /**
  * closed: N connections, each sending its next request as soon as the previous answer arrives.
  * rate: a fixed arrival rate (requests per second over all connections), evenly spaced, with
- * latency measured from each request's intended send time (see arrival-pacer.ts).
+ * latency measured from each request's intended send time (see arrival-pacer.ts). With a
+ * `schedule` the rate changes over the window, piecewise constant (rate-schedule.ts): the first
+ * piece starts at fromMs 0 with `rate`, each later one after the one before; without it, `rate`
+ * holds throughout.
  */
 export type LoadProfile =
   | { kind: 'closed'; connections: number }
-  | { kind: 'rate'; rate: number; connections: number };
+  | { kind: 'rate'; rate: number; connections: number; schedule?: RatePiece[] };
 
 export interface LoadOptions {
   /** Length of the measured window; load stops by itself when it ends. */
@@ -49,6 +58,7 @@ export interface LoadOutcome {
   latencyMs: LatencySummary;
   /** hdr-histogram-js encodeIntoCompressedBase64 of the microsecond histogram of successful responses. */
   histogram: string;
+  /** Rate profile: the rate asked for, its mean over the window when it has a schedule; null for the closed profile. */
   targetRate: number | null;
   /** Rate profile only: the successful rate reached was below 95% of the target. */
   overloaded: boolean;
