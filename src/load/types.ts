@@ -31,6 +31,36 @@ export type LoadProfile =
   | { kind: 'closed'; connections: number }
   | { kind: 'rate'; rate: number; connections: number; schedule?: RatePiece[] };
 
+/**
+ * The counts of one interval of the window. A response belongs to the interval in which it
+ * arrived, which is what a user watching a dashboard sees; under the rate profile its latency is
+ * still measured from when it was due (arrival-pacer.ts), so a queue built up in a spike shows in
+ * the intervals it drains in.
+ */
+export interface IntervalSample {
+  /** Start of the interval, milliseconds after the window's start. */
+  startMs: number;
+  /** Its measured length: the intervals of a trial tile its window. */
+  durationMs: number;
+  /** Answers and failed attempts that arrived in the interval. */
+  requests: number;
+  errors: number;
+  successes: number;
+  /** Successful responses per second of the interval. */
+  throughput: number;
+  /** Rate profile: the mean rate the schedule asked for over the interval; null for the closed profile. */
+  offeredRate: number | null;
+  /** Of the successful responses that arrived in the interval, milliseconds. */
+  latencyMs: LatencySummary;
+}
+
+export interface IntervalOptions {
+  /** Length of each interval, from the window's start; the last one ends with the window. */
+  ms: number;
+  /** Called at the end of each interval, in order, while the load goes on; a throw stops the trial. */
+  onSample(sample: IntervalSample): void;
+}
+
 export interface LoadOptions {
   /** Length of the measured window; load stops by itself when it ends. */
   durationMs: number;
@@ -38,6 +68,8 @@ export interface LoadOptions {
   timeoutMs?: number;
   /** Aborting stops the load at once and rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Counts of every `ms` of the window as well as of the whole (interval-sampler.ts). */
+  interval?: IntervalOptions;
 }
 
 export interface LoadOutcome {
@@ -66,4 +98,6 @@ export interface LoadOutcome {
   connectionMode: ConnectionMode;
   /** Mean requests in flight against the connections (littles-law.ts); null when no load ran. */
   littlesLaw: LittlesLawCheck | null;
+  /** With options.interval: every sample given to onSample, in order. */
+  intervals?: IntervalSample[];
 }
