@@ -5,12 +5,13 @@ import { renderXyChart } from '../../report/xychart.js';
 import { TRENDS, trendText, type SoakAnalysis } from './analyze.js';
 import type { Trend } from './slopes.js';
 
-const LEAK_WORD = { leak: '❌ leak', 'no-leak': '✅ no leak', inconclusive: '⚠️ inconclusive', unavailable: '➖ unavailable' } as const;
+const LEAK_WORD = { leak: 'leak', 'no-leak': 'no leak', inconclusive: 'inconclusive', unavailable: 'unavailable' } as const;
+const LEAK_SYMBOL = { leak: '❌', 'no-leak': '✅', inconclusive: '⚠️', unavailable: '➖' } as const;
 
-function cell(key: (typeof TRENDS)[number][0], t: Trend): string {
+function cell(key: (typeof TRENDS)[number][0], t: Trend, symbols = true): string {
   const interval = t.low !== null && t.high !== null ? ` (${trendText(key, t.low)} to ${trendText(key, t.high)})` : '';
   const detectable = t.status === 'inconclusive' && t.detectable !== null ? `; could detect ≥ ${trendText(key, t.detectable)}` : '';
-  return `${trendText(key, t.slope)}${interval} ${LEAK_WORD[t.status]}${detectable}`;
+  return `${trendText(key, t.slope)}${interval} ${symbols ? `${LEAK_SYMBOL[t.status]} ` : ''}${LEAK_WORD[t.status]}${detectable}`;
 }
 
 function methodText(a: SoakAnalysis): string {
@@ -53,7 +54,7 @@ export function soakMarkdown(a: SoakAnalysis, _options: { details: boolean }): s
 
 export function soakTerminal(a: SoakAnalysis): string[] {
   const out = [`soak of ${a.scenario} (test "${a.test}"): ${a.verdict}`];
-  for (const [key, label] of TRENDS) a.head.forEach((t, i) => out.push(`  ${label}${a.head.length > 1 ? ` (soak ${i + 1})` : ''}: ${cell(key, t[key] as Trend).replace(/[❌✅⚠️➖]\uFE0F? /u, '')}`));
+  for (const [key, label] of TRENDS) a.head.forEach((t, i) => out.push(`  ${label}${a.head.length > 1 ? ` (soak ${i + 1})` : ''}: ${cell(key, t[key] as Trend, false)}`));
   out.push(`  ${methodText(a)}`);
   return out;
 }
