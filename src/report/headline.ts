@@ -151,13 +151,15 @@ export function headline(
       return `${quote(scenario)} ${metricLabel(m.metric)} (${detail.join(', ')})`;
     });
     named.push(...tests.filter((t) => t.verdict === 'inconclusive').map((t) => `the ${t.kind} of ${quote(t.scenario)} (${t.summary})`));
+    // The advice on rounds and base-ref is the compare test's; other tests say in their sections why they could not decide.
+    const advice = undecided.length > 0
+      ? 'the interval reaches past the threshold without a significant change. ' +
+        `More rounds (${quote('max-rounds')}) or same-runner A/B (${quote('compare: base-ref')}) narrow the interval.`
+      : 'see its section below for why.';
     return {
       symbol: VERDICT_SYMBOL.inconclusive,
       title: 'Inconclusive — too noisy to decide',
-      sentence:
-        `Nothing regressed, but the measurements were too noisy to decide ${named.length > 0 ? list(named, 'metrics') : 'every gated metric'}: ` +
-        'the interval reaches past the threshold without a significant change. ' +
-        `More rounds (${quote('max-rounds')}) or same-runner A/B (${quote('compare: base-ref')}) narrow the interval.`,
+      sentence: `Nothing regressed, but the measurements were too noisy to decide ${named.length > 0 ? list(named, 'metrics') : 'every gated metric'}: ${advice}`,
       shown: 'inconclusive',
     };
   }

@@ -9,6 +9,11 @@ function recovery(side: SpikeSide | null): string {
   return side.recoveryMs === null ? 'not recovered' : duration(side.recoveryMs);
 }
 
+/** Seconds with a tenth below ten seconds ("1.5 s"), where report/format's duration rounds to whole ones. */
+function span(ms: number): string {
+  return ms < 10_000 && ms % 1000 !== 0 ? `${(ms / 1000).toFixed(1)} s` : duration(ms);
+}
+
 function signedDuration(v: number): string {
   return `${v > 0 ? '+' : v < 0 ? '−' : ''}${duration(Math.abs(v))}`;
 }
@@ -21,10 +26,10 @@ function statusLine(a: SpikeAnalysis, symbols: boolean): string {
 function methodText(a: SpikeAnalysis): string {
   const s = a.settings;
   return (
-    `${rate(s.baseRate)} for ${duration(s.beforeMs)}, then ×${s.factor} (${rate(s.baseRate * s.factor)}) for ${duration(s.spikeMs)}, then back for ${duration(s.afterMs)}; ` +
+    `${rate(s.baseRate)} for ${span(s.beforeMs)}, then ×${s.factor} (${rate(s.baseRate * s.factor)}) for ${span(s.spikeMs)}, then back for ${span(s.afterMs)}; ` +
     `${a.head.runs.length} spike${a.head.runs.length === 1 ? '' : 's'} per side, each on a fresh start of the service. ` +
-    `Recovered once p99 stays within +${significant(s.tolerance * 100)}% of its level before the spike for ${duration(s.settleMs)} (read every ${duration(s.intervalMs)}). ` +
-    `${a.method === 'none' ? 'No comparison' : `A t test on recovery time (${a.method})`}; an increase beyond ${duration(s.recoveryThresholdMs)} that is significant fails.`
+    `Recovered once p99 stays within +${significant(s.tolerance * 100)}% of its level before the spike for ${span(s.settleMs)} (read every ${duration(s.intervalMs)}). ` +
+    `${a.method === 'none' ? 'No comparison' : `A t test on recovery time (${a.method})`}; an increase beyond ${span(s.recoveryThresholdMs)} that is significant fails.`
   );
 }
 
