@@ -29,8 +29,8 @@ export function analyzeTests(input: AnalyzeTestsInput): TestAnalysis[] {
   for (const record of head.tests ?? []) {
     const kind = TEST_KINDS[record.kind];
     if (!kind) continue; // a kind this perfgate does not know: a newer file; the schema version guards that.
-    const problems: string[] = [];
-    const settings: unknown = kind.parseSettings(record.entry, `tests "${record.test}"`, problems);
+    // The entry was checked when it was measured; were it not readable now, the defaults stand in.
+    const settings: unknown = kind.parseSettings(record.entry, `tests "${record.test}"`, []);
     const spec: TestSpec = { name: record.test, kind: record.kind, scenarios: [record.scenario], settings, entry: record.entry };
     const headRuns = runsOf(kind, record, 'head');
     let baseRuns: unknown[] | null = null;
@@ -42,6 +42,11 @@ export function analyzeTests(input: AnalyzeTestsInput): TestAnalysis[] {
       baseRuns = before ? runsOf(kind, before, 'head') : null;
       if (!before) reason = `the baseline has no ${record.kind} test "${record.test}" of ${record.scenario}`;
       else if (baseRuns === null) reason = `the baseline's ${record.kind} test "${record.test}" of ${record.scenario} is not readable by this perfgate`;
+      else if (!sameEntry(before.entry, record.entry)) {
+        // Another ramp, SLO or load measures something else: its figures are no baseline for these.
+        baseRuns = null;
+        reason = `the baseline's ${record.kind} test "${record.test}" was configured differently (${entryChanges(before.entry, record.entry)})`;
+      }
     }
     const analysis = kind.analyze({ test: spec, scenario: record.scenario, baseline: baseRuns, head: headRuns ?? [], paired, alpha, confidence, noBaselineReason: reason });
     done.push({ kind, analysis });
@@ -52,6 +57,21 @@ export function analyzeTests(input: AnalyzeTestsInput): TestAnalysis[] {
     const i = tested.indexOf(d);
     return i === -1 ? d.analysis : (d.kind.adjust(d.analysis, adjusted[i]!, alpha) as TestAnalysis);
   });
+}
+
+/** Whether two test entries configure the same measurement (key order does not matter). */
+function sameEntry(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return entryChanges(a, b) === '';
+}
+
+/** The fields that differ between two entries: "start-rate 50 → 100, budgets". */
+function entryChanges(before: Record<string, unknown>, now: Record<string, unknown>): string {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(now)])].sort();
+  const canonical = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => p.localeCompare(q))) : x)) ?? 'none';
+  return keys
+    .filter((k) => canonical(before[k]) !== canonical(now[k]))
+    .map((k) => (typeof before[k] === 'object' || typeof now[k] === 'object' ? k : `${k} ${canonical(before[k])} → ${canonical(now[k])}`))
+    .join(', ');
 }
 
 /** The variant's runs, each checked by its kind; null when any is not readable. */

@@ -52,6 +52,10 @@ describe('the tests of a results file', () => {
     const none = analyzeTests({ baseline: withTests(results({}), []), head, alpha: 0.01 })[0] as CapacityAnalysis;
     expect(none.verdict).toBe('no-baseline');
     expect(none.noBaselineReason).toBe('the baseline has no capacity test "cap" of items');
+    const other = withTests(results({}), [record('cap', { head: [200, 202, 198] }, { 'start-rate': 50, budgets: { p99: '100ms' } })]);
+    const changed = analyzeTests({ baseline: other, head, alpha: 0.01 })[0] as CapacityAnalysis;
+    expect(changed.verdict).toBe('no-baseline');
+    expect(changed.noBaselineReason).toBe('the baseline\'s capacity test "cap" was configured differently (budgets, start-rate 50 → 100)');
   });
 
   it('applies Holm across the tests', () => {
