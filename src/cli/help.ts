@@ -1,3 +1,4 @@
+import { TEST_KINDS } from '../tests/registry.js';
 import { VERSION } from '../version.js';
 
 export const MAIN_HELP = `perfgate ${VERSION}: gate changes on the performance of an HTTP service
@@ -40,6 +41,10 @@ Every perfgate.yml field can be given as a flag of the same name and overrides t
   --base-ref REF  --build CMD  --connections N  --profile closed|rate  --rate N
   --warmup 1s  --duration 2s  --rounds-per-process 2  --min-rounds N  --max-rounds N  --max-duration 3m
   --alpha 0.01  --thresholds "p99=10%,cpu=2%"  --budgets "p95=200ms,error-rate=1%"  ...
+
+Test kinds (perfgate.yml's tests list; docs/configuration.md#tests):
+  compare    interleaved trials of every variant, the fields above (the default)
+${Object.values(TEST_KINDS).map((k) => `  ${k.kind.padEnd(10)} ${k.description}`).join('\n')}
 `;
 
 export const COMPARE_HELP = `Usage: perfgate compare BASE.json HEAD.json [--json OUT] [--markdown OUT]

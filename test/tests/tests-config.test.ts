@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 import { CAPACITY_DEFAULTS } from '../../src/tests/capacity/settings.js';
+import { RUN_HELP } from '../../src/cli/help.js';
 import { selectTests } from '../../src/tests/parse.js';
+import { TEST_KINDS } from '../../src/tests/registry.js';
 
 const head = `url: http://127.0.0.1:3000
 scenarios:
@@ -67,5 +69,10 @@ describe('the tests list', () => {
     const c = loadConfig({ fileText: `${head}tests:\n  - kind: compare\n  - { kind: capacity, name: ramp }\n` });
     expect(selectTests(c.tests, ['ramp']).map((t) => t.name)).toEqual(['ramp']);
     expect(() => selectTests(c.tests, ['rmp'])).toThrow('--test: no test is named "rmp"; the tests are "compare", "ramp"; did you mean "ramp"?');
+  });
+
+  it('lists every kind in perfgate run --help', () => {
+    for (const kind of Object.values(TEST_KINDS)) expect(RUN_HELP).toContain(`  ${kind.kind.padEnd(10)} ${kind.description}`);
+    expect(RUN_HELP).toContain('--test NAME');
   });
 });
