@@ -16,6 +16,7 @@ function soak(rssPerHour: number, opts: { fdsPerHour?: number; warmupGrowth?: nu
       fds: 40 + Math.floor(((opts.fdsPerHour ?? 0) * t) / 3.6e6),
       p99: 10 + 0.5 * normalSample(rng),
       requests: 100 * (i + 1),
+      cpuCores: 0.5,
     };
   });
 }

@@ -14,6 +14,7 @@ const runSchema = z.object({
     fds: z.number().int().nonnegative().nullable(),
     p99: z.number().nonnegative().nullable(),
     requests: z.number().int().nonnegative(),
+    cpuCores: z.number().nonnegative().nullable(),
   })),
 });
 

@@ -1,5 +1,6 @@
 import { LoadError } from '../../errors.js';
 import type { LoadProfile } from '../../load/index.js';
+import type { UsageSample } from '../../service/index.js';
 import type { KindMeasureInput } from '../kind.js';
 import type { SoakRun } from './analyze.js';
 import type { SoakSample } from './slopes.js';
@@ -50,11 +51,14 @@ export async function measureSoak(input: KindMeasureInput<SoakSettings>): Promis
           exited = true;
         }
         let requests = 0;
+        let previous: UsageSample | null = null;
         const samples: SoakSample[] = (outcome.intervals ?? []).map((x) => {
           requests += x.requests;
           const endMs = x.startMs + x.durationMs;
           const tree = usage ? nearest(usage, endMs) : null;
-          return { atMs: endMs, rssBytes: tree?.rssBytes ?? null, fds: tree?.fds ?? null, p99: x.successes > 0 ? x.latencyMs.p99 : null, requests };
+          const cpuCores = tree && previous && tree.atMs > previous.atMs ? (tree.cpuMs - previous.cpuMs) / (tree.atMs - previous.atMs) : null;
+          previous = tree;
+          return { atMs: endMs, rssBytes: tree?.rssBytes ?? null, fds: tree?.fds ?? null, p99: x.successes > 0 ? x.latencyMs.p99 : null, requests, cpuCores };
         });
         runs[variant.name]!.push({ process: service ? repeat : null, samples, exited });
       } finally {

@@ -33,6 +33,11 @@ export function soakMarkdown(a: SoakAnalysis, _options: { details: boolean }): s
   a.head.forEach((t, i) => {
     if (t.rssPer1000Requests !== null) rows.push([`RSS per 1,000 requests${a.head.length > 1 ? ` (soak ${i + 1})` : ''}`, '', ...(a.baseline ? [a.baseline[i]?.rssPer1000Requests != null ? bytes(a.baseline[i]!.rssPer1000Requests) : '—'] : []), bytes(t.rssPer1000Requests)]);
   });
+  const meanCpu = (r: SoakAnalysis['runs']['head'][number] | undefined) => {
+    const v = (r?.samples ?? []).map((x) => x.cpuCores).filter((c): c is number => c !== null);
+    return v.length > 0 ? `${significant(v.reduce((p, q) => p + q, 0) / v.length, 2)} cores` : '—';
+  };
+  a.head.forEach((_, i) => rows.push([`CPU, mean${a.head.length > 1 ? ` (soak ${i + 1})` : ''}`, '', ...(a.baseline ? [meanCpu(a.runs.baseline?.[i])] : []), meanCpu(a.runs.head[i])]));
   lines.push(table([{ title: 'trend' }, { title: 'limit', align: 'right' }, ...(a.baseline ? [{ title: 'baseline', align: 'right' as const }] : []), { title: 'head', align: 'right' }], rows));
   if (a.fasterThanBaseline.length > 0) lines.push('', `The head's ${a.fasterThanBaseline.join(', ')} grew faster than the baseline's beyond doubt.`);
   for (const [metric, pick, scale, unit] of [['RSS', (s: SoakAnalysis['runs']['head'][number]['samples'][number]) => s.rssBytes, 1e-6, 'MB'], ['open fds', (s: SoakAnalysis['runs']['head'][number]['samples'][number]) => s.fds, 1, 'fds']] as const) {

@@ -10,6 +10,8 @@ export interface SoakSample {
   p99: number | null;
   /** Requests sent since the start of the load, cumulative. */
   requests: number;
+  /** CPU cores the service's tree used since the previous sample; null for the first or when unknown. */
+  cpuCores: number | null;
 }
 
 export type LeakStatus = 'leak' | 'no-leak' | 'inconclusive' | 'unavailable';
