@@ -360,6 +360,8 @@ interface RealRun {
   seconds: number;
   cpuChange: number | null;
   processes: number | null;
+  /** The gated metrics that ended inconclusive, with their intervals: what kept the verdict open. */
+  undecided?: { metric: string; ciLow: number | null; ciHigh: number | null; threshold: number }[];
 }
 
 function headCommit(): string | null {
@@ -416,7 +418,10 @@ scenarios:
       if (r.status !== 0 && r.status !== 1) throw new Error(`exit ${r.status}`);
       const a = JSON.parse(readFileSync('.perfgate/bench-real.json', 'utf8')) as Analysis;
       const cpu = a.scenarios[0]!.metrics.find((m) => m.metric === 'cpuPerRequest')!;
-      run = { verdict: a.verdict, seconds, cpuChange: cpu.change, processes: cpu.units?.head ?? null };
+      const undecided = a.scenarios[0]!.metrics
+        .filter((m) => m.gated && m.status === 'inconclusive')
+        .map((m) => ({ metric: m.metric, ciLow: m.ciLow, ciHigh: m.ciHigh, threshold: m.threshold }));
+      run = { verdict: a.verdict, seconds, cpuChange: cpu.change, processes: cpu.units?.head ?? null, undecided };
     } catch {
       log(r.stderr.slice(-2000));
     }

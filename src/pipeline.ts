@@ -6,6 +6,9 @@ import { measure, type Measurement, type MeasureDeps, type VariantTarget } from 
 import { buildResults, type ResultsMeta } from './results/build.js';
 import { loadSettingsByScenario } from './results/load-settings.js';
 import type { Results } from './results/schema.js';
+import { analyzeTests, combinedVerdict } from './tests/analyze.js';
+import { COMPARE_KIND } from './tests/registry.js';
+import { measureTests } from './tests/run.js';
 
 export interface PipelineInput {
   config: Config;
@@ -26,7 +29,8 @@ export interface PipelineInput {
 export interface PipelineOutput {
   results: Results;
   analysis: Analysis;
-  measurement: Measurement;
+  /** The compare test's measurement; null when the run had none. */
+  measurement: Measurement | null;
 }
 
 export function analyzeOptions(config: Config, noBaselineReason?: string): AnalyzeOptions {
@@ -42,11 +46,27 @@ export function analyzeOptions(config: Config, noBaselineReason?: string): Analy
 }
 
 /**
+ * The whole analysis of a results file: the compare test's metrics (analyze/) and every other
+ * test (tests/), with one verdict over both. The pipeline, `perfgate compare` and report mode all
+ * come here, so a file reads the same wherever it is analyzed.
+ */
+export function analyzeResults(baseline: Results | null, head: Results, options: AnalyzeOptions): Analysis {
+  const compare = analyze({ baseline, head, options });
+  const tests = analyzeTests({ baseline, head, alpha: options.alpha, confidence: options.confidence, noBaselineReason: options.noBaselineReason });
+  if (tests.length === 0) return compare;
+  // A run without a compare test has no compared scenarios; its verdict is the tests' alone.
+  const compareVerdict = head.scenarios.length > 0 ? compare.verdict : null;
+  return { ...compare, tests, verdict: combinedVerdict(compareVerdict, tests) };
+}
+
+/**
  * The one pipeline behind the action and the CLI: measure (stopping early once the analysis is
  * decided), then analyze. Where the baseline comes from and where the report goes is the caller's.
  */
 export async function runPipeline(input: PipelineInput, deps: MeasureDeps): Promise<PipelineOutput> {
-  const { config } = input;
+  const compareTest = input.config.tests.find((t) => t.kind === COMPARE_KIND);
+  // The compare trials run on the compare test's scenarios; without a compare test, on none.
+  const config = { ...input.config, scenarios: input.config.scenarios.filter((s) => compareTest?.scenarios.includes(s.name)) };
   const paired = input.variants.length > 1;
   const comparing = paired || input.baseline !== null;
   const gatedCount = config.analysis.gated.length * config.scenarios.length;
@@ -68,11 +88,12 @@ export async function runPipeline(input: PipelineInput, deps: MeasureDeps): Prom
         decided(analyze({ baseline: input.baseline, head: buildResults(meta, { scenarios, rounds, disturbedRounds: 0 }), options }))
     : undefined;
 
-  const measurement = await measure(
-    { config, variants: input.variants, minRoundsForSignificance, shouldStop, signal: input.signal },
-    deps,
-  );
-  const results = buildResults(meta, measurement);
-  const analysis = analyze({ baseline: input.baseline, head: results, options });
+  const measurement = config.scenarios.length > 0
+    ? await measure({ config, variants: input.variants, minRoundsForSignificance, shouldStop, signal: input.signal }, deps)
+    : null;
+  const tests = await measureTests({ config: input.config, variants: input.variants, signal: input.signal }, deps);
+  const built = buildResults(meta, measurement ?? { scenarios: [], rounds: 0, disturbedRounds: 0 });
+  const results = tests.length > 0 ? { ...built, tests } : built;
+  const analysis = analyzeResults(input.baseline, results, options);
   return { results: { ...results, analysis }, analysis, measurement };
 }

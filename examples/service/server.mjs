@@ -8,6 +8,10 @@
 //   LATENCY_PATH      apply EXTRA_LATENCY_MS only to this path (default: all)
 //   LEAK_BYTES        bytes kept forever per request (a memory leak)
 //   ERROR_RATE        share of requests answered 500 (0..1), spread evenly, not at random
+//   LIMIT_CONCURRENCY  /api/limited serves at most this many requests at a time (default 10), the
+//   LIMIT_SERVICE_MS   rest wait in a first-come queue; each takes this long (default 50, a timer,
+//                      no CPU). So its capacity is known: LIMIT_CONCURRENCY / LIMIT_SERVICE_MS,
+//                      200 req/s by default, and above it the queue grows at the excess rate.
 //   PORT              port to listen on (default 3000); HOST (default 127.0.0.1)
 import http from 'node:http';
 
@@ -30,6 +34,8 @@ const extraLatencyMs = env('EXTRA_LATENCY_MS', 0);
 const latencyPath = process.env.LATENCY_PATH || null;
 const leakBytes = env('LEAK_BYTES', 0);
 const errorRate = env('ERROR_RATE', 0);
+const limitConcurrency = Math.max(1, Math.floor(env('LIMIT_CONCURRENCY', 10)));
+const limitServiceMs = env('LIMIT_SERVICE_MS', 50);
 
 // Busy-wait on a CPU clock so the work is CPU time, not wall time: on a busy machine the
 // request then takes longer, as real CPU work would.
@@ -50,7 +56,24 @@ const leaked = [];
 let served = 0;
 let errorCredit = 0;
 
-const BASE_CPU_US = { '/api/items': 50, '/api/compute': 400, '/api/slow': 20, '/health': 0, '/stats': 0 };
+const BASE_CPU_US = { '/api/items': 50, '/api/compute': 400, '/api/slow': 20, '/api/limited': 0, '/health': 0, '/stats': 0 };
+
+// /api/limited: a fixed number of workers and a queue in front of them, like a connection pool.
+let busyWorkers = 0;
+const waiting = [];
+function limited(done) {
+  if (busyWorkers < limitConcurrency) {
+    busyWorkers++;
+    setTimeout(() => {
+      busyWorkers--;
+      done();
+      const next = waiting.shift();
+      if (next) limited(next);
+    }, limitServiceMs);
+  } else {
+    waiting.push(done);
+  }
+}
 
 const server = http.createServer((req, res) => {
   const path = (req.url ?? '/').split('?')[0];
@@ -86,6 +109,7 @@ const server = http.createServer((req, res) => {
     }
     return send(200, { waited: true });
   };
+  if (path === '/api/limited') return limited(finish);
   const delay = (path === '/api/slow' ? 10 : 0) + (latencyPath === null || latencyPath === path ? extraLatencyMs : 0);
   if (delay > 0) setTimeout(finish, delay);
   else finish();

@@ -115,4 +115,21 @@ export interface Analysis {
   reason?: string;
   /** Regressions that a label acknowledged: the verdict stays visible as such. */
   acknowledged?: boolean;
+  /** Tests of other kinds than compare (capacity, ...), one per test and scenario; absent when none ran. */
+  tests?: TestAnalysis[];
+}
+
+/** What every test kind's analysis has (tests/kind.ts); the rest is the kind's own. */
+export interface TestAnalysis {
+  test: string;
+  kind: string;
+  scenario: string;
+  verdict: Verdict;
+  /** One phrase for the headline, e.g. "capacity 212 → 168 req/s (−21%, p = 0.002)". */
+  summary: string;
+  /** What failed, one sentence each, for annotations and the headline; empty when nothing did. */
+  failures: string[];
+  /** p of the base-against-head test before and after Holm across the run's tests; null when untested. */
+  p: number | null;
+  pAdjusted: number | null;
 }

@@ -4,10 +4,10 @@ import { didYouMean } from '../config/suggest.js';
 import { UsageError } from '../errors.js';
 
 /** Flags every config field can be given as, e.g. --min-rounds 10 (same names as the action inputs). */
-export const CONFIG_FLAGS = CONFIG_FIELDS.filter((f) => f !== 'scenarios' && f !== 'variants') as string[];
+export const CONFIG_FLAGS = CONFIG_FIELDS.filter((f) => f !== 'scenarios' && f !== 'variants' && f !== 'tests') as string[];
 
 export interface ParsedArgs {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | string[] | boolean | undefined>;
   positionals: string[];
 }
 
@@ -15,7 +15,7 @@ export interface ParsedArgs {
 export function parseCommandArgs(
   command: string,
   argv: string[],
-  own: Record<string, { type: 'string' | 'boolean'; short?: string }>,
+  own: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>,
   withConfigFlags: boolean,
 ): ParsedArgs {
   const options: NonNullable<ParseArgsConfig['options']> = { ...own, help: { type: 'boolean', short: 'h' } };

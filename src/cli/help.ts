@@ -1,3 +1,4 @@
+import { TEST_KINDS } from '../tests/registry.js';
 import { VERSION } from '../version.js';
 
 export const MAIN_HELP = `perfgate ${VERSION}: gate changes on the performance of an HTTP service
@@ -33,12 +34,17 @@ Options:
   --json FILE        also write the analysis as JSON
   --markdown FILE    also write the report as markdown (as the PR comment would be)
   --save-baseline FILE  after a run, write the results with the baseline's history carried forward
+  --test NAME        run only this test of perfgate.yml's tests list (repeat, or NAME,NAME)
 
 Every perfgate.yml field can be given as a flag of the same name and overrides the file:
   --url URL  --start CMD  --port N  --ready-url URL  --compare artifact|base-ref|none
   --base-ref REF  --build CMD  --connections N  --profile closed|rate  --rate N
   --warmup 1s  --duration 2s  --rounds-per-process 2  --min-rounds N  --max-rounds N  --max-duration 3m
   --alpha 0.01  --thresholds "p99=10%,cpu=2%"  --budgets "p95=200ms,error-rate=1%"  ...
+
+Test kinds (perfgate.yml's tests list; docs/configuration.md#tests):
+  compare    interleaved trials of every variant, the fields above (the default)
+${Object.values(TEST_KINDS).map((k) => `  ${k.kind.padEnd(10)} ${k.description}`).join('\n')}
 `;
 
 export const COMPARE_HELP = `Usage: perfgate compare BASE.json HEAD.json [--json OUT] [--markdown OUT]

@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { analyze } from '../analyze/index.js';
 import type { Analysis } from '../analyze/types.js';
 import type { Config } from '../config/config.js';
 import { loadConfig } from '../config/load.js';
 import { EXIT, PerfgateError, UsageError } from '../errors.js';
 import { realMeasureDeps } from '../measure/deps.js';
-import { analyzeOptions, runPipeline } from '../pipeline.js';
+import { analyzeOptions, analyzeResults, runPipeline } from '../pipeline.js';
 import { renderComment, renderTerminal } from '../report/index.js';
 import type { ReportContext } from '../report/context.js';
 import { withHistory } from '../results/build.js';
@@ -19,6 +18,7 @@ import { findFreePort, installSignalCleanup } from '../service/index.js';
 import { prepareVariants } from '../baseref/variants.js';
 import { VERSION } from '../version.js';
 import { parseCommandArgs, CONFIG_FLAGS } from './args.js';
+import { selectTests } from '../tests/parse.js';
 import { fetchBaselineCommand } from './baseline-fetch.js';
 import { BASELINE_HELP, COMPARE_HELP, MAIN_HELP, RUN_HELP } from './help.js';
 
@@ -74,7 +74,7 @@ export function exitCodeFor(analysis: Analysis, config: Pick<Config, 'gating'>):
   return EXIT.pass;
 }
 
-function configInputs(values: Record<string, string | boolean | undefined>): Record<string, string | undefined> {
+function configInputs(values: Record<string, string | string[] | boolean | undefined>): Record<string, string | undefined> {
   return Object.fromEntries(CONFIG_FLAGS.filter((f) => typeof values[f] === 'string').map((f) => [f, values[f] as string]));
 }
 
@@ -99,7 +99,10 @@ async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     'run',
     argv,
-    { config: { type: 'string' }, baseline: { type: 'string' }, output: { type: 'string' }, json: { type: 'string' }, markdown: { type: 'string' }, 'save-baseline': { type: 'string' } },
+    {
+      config: { type: 'string' }, baseline: { type: 'string' }, output: { type: 'string' }, json: { type: 'string' },
+      markdown: { type: 'string' }, 'save-baseline': { type: 'string' }, test: { type: 'string', multiple: true },
+    },
     true,
   );
   if (values.help) {
@@ -107,7 +110,16 @@ async function runCommand(argv: string[], io: CliIO): Promise<number> {
     return EXIT.pass;
   }
   if (positionals.length > 0) throw new UsageError(`perfgate run: unexpected argument "${positionals[0]}" (see perfgate run --help)`);
-  const config = loadConfig({ filePath: values.config as string | undefined, inputs: configInputs(values) });
+  const loaded = loadConfig({ filePath: values.config as string | undefined, inputs: configInputs(values) });
+  const wanted = ((values.test as string[] | undefined) ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+  let config = loaded;
+  if (wanted.length > 0) {
+    try {
+      config = { ...loaded, tests: selectTests(loaded.tests, wanted) };
+    } catch (e) {
+      throw new UsageError(`perfgate run: ${(e as Error).message}`);
+    }
+  }
   const paired = config.compare === 'base-ref' || config.compare === 'variants';
   let baseline: Results | null = null;
   let reason: string | undefined;
@@ -207,7 +219,7 @@ async function compareCommand(argv: string[], io: CliIO): Promise<number> {
   }
   // Thresholds and budgets come from the config (or defaults); the scenarios are those measured.
   const config = loadConfig({ filePath: values.config as string | undefined, purpose: 'analyze' });
-  const analysis = analyze({ baseline, head, options: analyzeOptions(config) });
+  const analysis = analyzeResults(baseline, head, analyzeOptions(config));
   const context: ReportContext = {
     suite: head.suite,
     mode: baseline ? 'local' : 'base-ref',

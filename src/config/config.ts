@@ -1,4 +1,5 @@
 import type { BudgetMetric, MetricName } from '../analyze/types.js';
+import type { TestSpec } from '../tests/kind.js';
 import type { COMPARE_MODES, HTTP_METHODS, PAIRINGS, PROFILES, RUN_MODES } from './schema.js';
 
 /** The validated, defaulted configuration every later stage reads. Times are milliseconds. */
@@ -13,6 +14,12 @@ export interface Config {
   /** Per-variant differences from `service` (compare: variants, base-ref). */
   variants: { base: VariantOverride; head: VariantOverride };
   scenarios: Scenario[];
+  /**
+   * What to run, in order: the compare test (today's interleaved trials, configured by the
+   * top-level fields) and any other kinds listed under `tests`. Without a `tests` list, the
+   * compare test alone over every scenario.
+   */
+  tests: TestSpec[];
   load: LoadConfig;
   rounds: { min: number | null; max: number; maxDurationMs: number };
   analysis: AnalysisConfig;

@@ -10,7 +10,7 @@ export const ALLOW_UNTRUSTED_CODE_INPUT = 'allow-untrusted-code';
 export const ACTION_ONLY_INPUTS = ['config', 'token', ALLOW_UNTRUSTED_CODE_INPUT] as const;
 
 /** Inputs that override perfgate.yml fields of the same name. */
-export const CONFIG_INPUTS: string[] = CONFIG_FIELDS.filter((f) => f !== 'scenarios' && f !== 'variants');
+export const CONFIG_INPUTS: string[] = CONFIG_FIELDS.filter((f) => f !== 'scenarios' && f !== 'variants' && f !== 'tests');
 
 export const OUTPUTS = {
   verdict: 'verdict',

@@ -11,6 +11,7 @@ import {
   type BudgetKey, type MetricKey, type RawConfig,
 } from './schema.js';
 import { didYouMean } from './suggest.js';
+import { parseTests } from '../tests/parse.js';
 
 export interface ConfigSources {
   /** Path of perfgate.yml, for messages; the text is read from it unless fileText is given. */
@@ -98,7 +99,7 @@ function parseInputs(sources: ConfigSources, problems: string[]): RawConfig {
   const given = Object.fromEntries(
     Object.entries(sources.inputs ?? {}).filter(([, v]) => v !== undefined && v.trim() !== ''),
   );
-  for (const fileOnly of ['scenarios', 'variants']) {
+  for (const fileOnly of ['scenarios', 'variants', 'tests']) {
     if (fileOnly in given) {
       problems.push(`input "${fileOnly}": ${fileOnly} can only be given in the config file (perfgate.yml)`);
       delete given[fileOnly];
@@ -225,6 +226,7 @@ function resolve(raw: RawConfig, problems: string[], purpose: 'measure' | 'analy
     baseRef: raw['base-ref'] ?? null,
     variants: { base: raw.variants?.base ?? {}, head: raw.variants?.head ?? {} },
     scenarios,
+    tests: parseTests(raw.tests, scenarios.map((s) => s.name), problems),
     load: {
       profile,
       connections: raw.connections ?? DEFAULTS.connections,

@@ -192,6 +192,8 @@ export const configSchema = z
     body: field((v) => (typeof v === 'string' ? { ok: true as const, value: v } : { ok: true as const, value: JSON.stringify(v) })).optional(),
     'expect-status': expectStatusField.optional(),
     scenarios: z.array(scenarioSchema).min(1).optional(),
+    // Test kinds beyond the compare trials (capacity, ...); each entry is checked by its kind (tests/parse.ts).
+    tests: z.array(z.unknown()).optional(),
     // Load and time budget.
     profile: field((v) => f.oneOf(v, PROFILES, (w) => didYouMean(w, PROFILES))).optional(),
     connections: field((v) => f.integer(v, 1, 1000)).optional(),

@@ -439,6 +439,8 @@ export function regressionsOf(analysis: Analysis): { count: number; lines: strin
       lines.push(`${s.name}: ${metricLabel(b.metric)} budget broken: ${f.value(b.value, unit)}, ${side} ${f.value(b.limit, unit)}`);
     }
   }
+  // Tests of other kinds say what failed in their own words.
+  for (const t of analysis.tests ?? []) for (const failure of t.failures) lines.push(`${t.scenario} (${t.kind} test "${t.test}"): ${failure}`);
   return { count: lines.length, lines };
 }
 

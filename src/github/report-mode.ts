@@ -1,6 +1,5 @@
-import { analyze } from '../analyze/index.js';
 import { PerfgateError } from '../errors.js';
-import { analyzeOptions } from '../pipeline.js';
+import { analyzeOptions, analyzeResults } from '../pipeline.js';
 import { renderComment, renderJobSummary } from '../report/index.js';
 import type { ReportContext } from '../report/context.js';
 import { MAX_RESULTS_BYTES, parseResultsText } from '../results/file.js';
@@ -100,7 +99,7 @@ export async function runReportMode(m: ModeInput): Promise<void> {
   const lookup = await loadBaseline(m, store);
   const paired = head.variants.some((v) => v.name === 'base');
   const baseline = paired ? null : lookup.results;
-  const analysis = analyze({ baseline, head, options: analyzeOptions(config, lookup.reason) });
+  const analysis = analyzeResults(baseline, head, analyzeOptions(config, lookup.reason));
   const context: ReportContext = {
     suite: config.suite,
     mode: paired ? 'base-ref' : 'artifact',

@@ -9,7 +9,9 @@
  *
  * Each of the C connections owns one slot of an even schedule: with a total rate R its requests are
  * due every C/R seconds, and connection i starts i/R seconds after the first, so that together they
- * send a request every 1/R seconds. When a request is due:
+ * send a request every 1/R seconds. A rate that changes over the window (rate-schedule.ts) keeps the
+ * same rule: the k-th arrival of the whole profile is due when the cumulative count reaches k, and
+ * connection i takes arrivals i, i + C, i + 2C, ... When a request is due:
  *
  *     connection idle  ──due──▶ wait for the due time, send           latency = response time
  *     connection busy  ──due──▶ send as soon as the answer arrives    latency = response time + lag
@@ -29,6 +31,7 @@
  */
 
 import { LoadError } from '../errors.js';
+import type { RateCurve } from './rate-schedule.js';
 
 /** The parts of autocannon's (v8) http client the pacer hooks into; they are internal to autocannon. */
 export interface PaceableClient {
@@ -43,7 +46,8 @@ export interface PacerClock {
   clearTimeout(handle: unknown): void;
 }
 
-export interface ArrivalSchedule {
+/** One connection's due times under a constant rate. */
+export interface EvenArrivals {
   /** When this connection's first request is due (clock milliseconds). */
   firstDueMs: number;
   /** Time between this connection's requests: connections / rate seconds, in milliseconds. */
@@ -52,15 +56,76 @@ export interface ArrivalSchedule {
   timeoutMs: number;
 }
 
+/** One connection's due times under a rate that changes: arrivals first, first + step, ... of `curve`. */
+export interface ChangingArrivals {
+  curve: RateCurve;
+  /** When the curve's window starts (clock milliseconds). */
+  startMs: number;
+  /** This connection's first arrival (0-based over the whole profile) and the step to its next: the connections. */
+  first: number;
+  step: number;
+  timeoutMs: number;
+}
+
+export type ArrivalSchedule = EvenArrivals | ChangingArrivals;
+
 /** Due time of connection `index` out of `connections` sending `rate` requests a second in total. */
-export function scheduleFor(index: number, connections: number, rate: number, startMs: number, timeoutMs: number): ArrivalSchedule {
+export function scheduleFor(index: number, connections: number, rate: number, startMs: number, timeoutMs: number): EvenArrivals {
   return { firstDueMs: startMs + (index * 1000) / rate, intervalMs: (connections * 1000) / rate, timeoutMs };
+}
+
+/** Connection `index` out of `connections` under a changing rate whose window starts at `startMs`. */
+export function changingScheduleFor(index: number, connections: number, curve: RateCurve, startMs: number, timeoutMs: number): ChangingArrivals {
+  return { curve, startMs, first: index, step: connections, timeoutMs };
+}
+
+/** The same connection one request later: the probe took its first slot (engine.ts). */
+export function skipFirst(schedule: ArrivalSchedule): ArrivalSchedule {
+  return 'curve' in schedule
+    ? { ...schedule, first: schedule.first + schedule.step }
+    : { ...schedule, firstDueMs: schedule.firstDueMs + schedule.intervalMs };
+}
+
+/** A connection's due times in order: `dueMs` is its next request's, advance() moves on to the one after. */
+export interface DueTimes {
+  readonly dueMs: number;
+  advance(): void;
+}
+
+export function dueTimes(schedule: ArrivalSchedule): DueTimes {
+  if (!('curve' in schedule)) {
+    // Added up, not multiplied: the due times a constant rate has always had, to the last bit.
+    const { intervalMs } = schedule;
+    let dueMs = schedule.firstDueMs;
+    return {
+      get dueMs() {
+        return dueMs;
+      },
+      advance() {
+        dueMs += intervalMs;
+      },
+    };
+  }
+  const { curve, startMs, step } = schedule;
+  let k = schedule.first;
+  let piece = curve.pieceOfArrival(k);
+  let dueMs = startMs + curve.arrivalMs(k, piece);
+  return {
+    get dueMs() {
+      return dueMs;
+    },
+    advance() {
+      k += step;
+      piece = curve.pieceOfArrival(k, piece);
+      dueMs = startMs + curve.arrivalMs(k, piece);
+    },
+  };
 }
 
 export class ArrivalPacer {
   /** Lag of the request now in flight on this connection (ms); read when its answer arrives. */
   lagMs = 0;
-  private dueMs: number;
+  private readonly due: DueTimes;
   private timer: unknown = null;
   private stopped = false;
   private readonly send: () => void;
@@ -76,7 +141,7 @@ export class ArrivalPacer {
           'expected autocannon ^8.0.0 (use the closed profile meanwhile)',
       );
     }
-    this.dueMs = schedule.firstDueMs;
+    this.due = dueTimes(schedule);
     // autocannon calls _doRequest after every answer and on every (re)connect; pacing sits there.
     this.send = client._doRequest.bind(client);
     client._doRequest = () => this.request();
@@ -84,7 +149,7 @@ export class ArrivalPacer {
 
   request(): void {
     if (this.stopped || this.timer !== null || this.client.destroyed) return;
-    const late = this.clock.now() - this.dueMs;
+    const late = this.clock.now() - this.due.dueMs;
     if (late < 0) {
       // The request timeout runs from the last send; without a restart a long wait would read as a timeout.
       this.client.timeoutTicker.reschedule(this.schedule.timeoutMs - late);
@@ -92,7 +157,7 @@ export class ArrivalPacer {
       return;
     }
     this.lagMs = late;
-    this.dueMs += this.schedule.intervalMs;
+    this.due.advance();
     this.send();
   }
 
@@ -107,7 +172,7 @@ export class ArrivalPacer {
     this.timer = null;
     if (this.stopped || this.client.destroyed) return;
     this.lagMs = 0;
-    this.dueMs += this.schedule.intervalMs;
+    this.due.advance();
     this.send();
   };
 }

@@ -1,4 +1,5 @@
-import { scheduleFor, type ArrivalSchedule, type PacerClock } from './arrival-pacer.js';
+import { changingScheduleFor, scheduleFor, skipFirst, type ArrivalSchedule, type PacerClock } from './arrival-pacer.js';
+import type { RateCurve } from './rate-schedule.js';
 import type { TrialTally } from './trial-tally.js';
 import type { TrialWindow } from './trial-window.js';
 import type { LoadProfile, LoadTarget } from './types.js';
@@ -24,6 +25,8 @@ export interface EngineRun {
   probed: boolean;
   /** Called as each of the profile's connections (or request loops) starts sending. */
   connectionStarted(): void;
+  /** The rate profile's schedule as a curve (rate-schedule.ts); null without one. */
+  curve: RateCurve | null;
 }
 
 /** Resolves once the window has closed and the engine has let go of every connection. */
@@ -35,7 +38,10 @@ export type LoadEngine = (run: EngineRun) => Promise<void>;
  * requests as the rate asks for, not one more.
  */
 export function rateSchedule(profile: RateProfile, run: EngineRun, index: number): ArrivalSchedule {
-  const { startMs, timeoutMs } = run;
-  const schedule = scheduleFor(index, profile.connections, profile.rate, startMs, timeoutMs);
-  return index === 0 && run.probed ? { ...schedule, firstDueMs: schedule.firstDueMs + schedule.intervalMs } : schedule;
+  const { startMs, timeoutMs, curve } = run;
+  const schedule =
+    curve === null
+      ? scheduleFor(index, profile.connections, profile.rate, startMs, timeoutMs)
+      : changingScheduleFor(index, profile.connections, curve, startMs, timeoutMs);
+  return index === 0 && run.probed ? skipFirst(schedule) : schedule;
 }

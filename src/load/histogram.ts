@@ -72,6 +72,21 @@ export function summarizeLatency(histogram: Histogram): LatencySummary {
     p95: ms(histogram.getValueAtPercentile(95)),
     p99: ms(histogram.getValueAtPercentile(99)),
     max: ms(histogram.getValueAtPercentile(100)),
-    mean: ms(histogram.mean),
+    mean: ms(meanMicros(histogram)),
   };
+}
+
+/**
+ * hdr-histogram-js's own mean, to the last bit (the same terms summed in the same order), without
+ * its iterator: about 0.2 ms instead of 1.6 ms on this machine, which counts when it runs for every
+ * interval of a trial (interval-sampler.ts) on the core the service shares.
+ */
+function meanMicros(histogram: Histogram): number {
+  if (!(histogram instanceof hdr.JsHistogram)) return histogram.mean;
+  let total = 0;
+  for (let i = 0; i < histogram.countsArrayLength; i++) {
+    const count = histogram.getCountAtIndex(i);
+    if (count > 0) total += histogram.medianEquivalentValue(histogram.valueFromIndex(i)) * count;
+  }
+  return total / histogram.totalCount;
 }

@@ -1,3 +1,4 @@
+import { dueTimes } from './arrival-pacer.js';
 import { rateSchedule, type EngineRun } from './engine.js';
 import { requestSpec, sendRequest, type PendingRequest } from './one-request.js';
 
@@ -8,7 +9,7 @@ import { requestSpec, sendRequest, type PendingRequest } from './one-request.js'
  * service serves, so it is part of its latency, as it is for its real clients.
  *
  * closed: each loop sends its next request as soon as the previous one is settled.
- * rate: loop i owns slot i of the even schedule of arrival-pacer.ts and waits for its due time; a
+ * rate: loop i owns slot i of the schedule of arrival-pacer.ts and waits for its due time; a
  * request sent late (its loop was still busy) counts the lag in its latency, as the autocannon
  * engine's pacer does, but not in the time it held a connection.
  *
@@ -50,17 +51,16 @@ export async function runPerRequest(run: EngineRun): Promise<void> {
     });
 
   const loop = async (index: number) => {
-    const schedule = profile.kind === 'rate' ? rateSchedule(profile, run, index) : null;
-    let dueMs = schedule?.firstDueMs ?? 0;
+    const due = profile.kind === 'rate' ? dueTimes(rateSchedule(profile, run, index)) : null;
     connectionStarted();
     while (window.open) {
       let lagMs = 0;
-      if (schedule !== null) {
-        const late = clock.now() - dueMs;
+      if (due !== null) {
+        const late = clock.now() - due.dueMs;
         // A timer firing a little late is the generator's delay, not the service's: no lag then.
         if (late < 0) await sleep(-late);
         else lagMs = late;
-        dueMs += schedule.intervalMs;
+        due.advance();
         if (!window.open) return;
       }
       const request = sendRequest(spec, false, timeoutMs, clock);

@@ -13,14 +13,53 @@ export interface LoadTarget {
   isExpectedStatus: (status: number) => boolean;
 }
 
+/** From `fromMs` (milliseconds after the window's start) on, `rate` requests a second. */
+export interface RatePiece {
+  fromMs: number;
+  rate: number;
+}
+
 /**
  * closed: N connections, each sending its next request as soon as the previous answer arrives.
  * rate: a fixed arrival rate (requests per second over all connections), evenly spaced, with
- * latency measured from each request's intended send time (see arrival-pacer.ts).
+ * latency measured from each request's intended send time (see arrival-pacer.ts). With a
+ * `schedule` the rate changes over the window, piecewise constant (rate-schedule.ts): the first
+ * piece starts at fromMs 0 with `rate`, each later one after the one before; without it, `rate`
+ * holds throughout.
  */
 export type LoadProfile =
   | { kind: 'closed'; connections: number }
-  | { kind: 'rate'; rate: number; connections: number };
+  | { kind: 'rate'; rate: number; connections: number; schedule?: RatePiece[] };
+
+/**
+ * The counts of one interval of the window. A response belongs to the interval in which it
+ * arrived, which is what a user watching a dashboard sees; under the rate profile its latency is
+ * still measured from when it was due (arrival-pacer.ts), so a queue built up in a spike shows in
+ * the intervals it drains in.
+ */
+export interface IntervalSample {
+  /** Start of the interval, milliseconds after the window's start. */
+  startMs: number;
+  /** Its measured length: the intervals of a trial tile its window. */
+  durationMs: number;
+  /** Answers and failed attempts that arrived in the interval. */
+  requests: number;
+  errors: number;
+  successes: number;
+  /** Successful responses per second of the interval. */
+  throughput: number;
+  /** Rate profile: the mean rate the schedule asked for over the interval; null for the closed profile. */
+  offeredRate: number | null;
+  /** Of the successful responses that arrived in the interval, milliseconds. */
+  latencyMs: LatencySummary;
+}
+
+export interface IntervalOptions {
+  /** Length of each interval, from the window's start; the last one ends with the window. */
+  ms: number;
+  /** Called at the end of each interval, in order, while the load goes on; a throw stops the trial. */
+  onSample(sample: IntervalSample): void;
+}
 
 export interface LoadOptions {
   /** Length of the measured window; load stops by itself when it ends. */
@@ -29,6 +68,8 @@ export interface LoadOptions {
   timeoutMs?: number;
   /** Aborting stops the load at once and rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Counts of every `ms` of the window as well as of the whole (interval-sampler.ts). */
+  interval?: IntervalOptions;
 }
 
 export interface LoadOutcome {
@@ -49,6 +90,7 @@ export interface LoadOutcome {
   latencyMs: LatencySummary;
   /** hdr-histogram-js encodeIntoCompressedBase64 of the microsecond histogram of successful responses. */
   histogram: string;
+  /** Rate profile: the rate asked for, its mean over the window when it has a schedule; null for the closed profile. */
   targetRate: number | null;
   /** Rate profile only: the successful rate reached was below 95% of the target. */
   overloaded: boolean;
@@ -56,4 +98,6 @@ export interface LoadOutcome {
   connectionMode: ConnectionMode;
   /** Mean requests in flight against the connections (littles-law.ts); null when no load ran. */
   littlesLaw: LittlesLawCheck | null;
+  /** With options.interval: every sample given to onSample, in order. */
+  intervals?: IntervalSample[];
 }

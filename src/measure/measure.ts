@@ -1,7 +1,7 @@
 import type { Config, Scenario } from '../config/config.js';
 import { LoadError } from '../errors.js';
-import type { LoadOutcome, LoadProfile } from '../load/index.js';
-import type { RunningService, ServiceSpec } from '../service/index.js';
+import type { LoadOptions, LoadOutcome, LoadProfile } from '../load/index.js';
+import type { RunningService, ServiceSpec, UsageSeries, UsageSeriesOptions } from '../service/index.js';
 import { formatDuration, makePlan, roundGroups, type Plan, type TrialSlot } from '../plan/plan.js';
 import type { ScenarioResult, TrialResult } from '../results/schema.js';
 
@@ -20,10 +20,12 @@ export interface MeasureDeps {
   runLoad(
     target: { url: string; method: string; headers: Record<string, string>; body?: string; isExpectedStatus: (s: number) => boolean },
     profile: LoadProfile,
-    opts: { durationMs: number; timeoutMs?: number; signal?: AbortSignal },
+    opts: LoadOptions,
   ): Promise<LoadOutcome>;
   /** Starts sampling CPU and memory; load may start once `ready` resolves (its first reading is taken). */
   sampleUsage(service: RunningService): { ready: Promise<void>; stop(): Promise<UsageWindow | null> };
+  /** Samples RSS, open fds and CPU of the service's tree every `everyMs` (a soak test's time series). */
+  sampleSeries(service: RunningService, options: UsageSeriesOptions): UsageSeries;
   parseStatusSpec(spec: string): (status: number) => boolean;
   now(): number;
   log(line: string): void;

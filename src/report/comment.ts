@@ -19,6 +19,7 @@ import { measurementNotes } from './measurement-notes.js';
 import { loadSettingsWarnings } from './load-settings.js';
 import { code } from './markdown.js';
 import { scenarioSection, type RowSelection, type ScenarioSection } from './scenario-section.js';
+import { TEST_KINDS } from '../tests/registry.js';
 
 /** GitHub refuses comments over 65,536 characters; the margin absorbs counting differences. */
 export const COMMENT_LIMIT = 60_000;
@@ -76,6 +77,14 @@ function plural(n: number, one: string, many: string): string {
 function sectionsOf(analysis: Analysis, context: ReportContext, rows: RowSelection): ScenarioSection[] {
   const compare = analysis.scenarios.some((s) => s.metrics.some((m) => m.baseline !== null));
   return analysis.scenarios.map((s) => scenarioSection(s, { rows, compare, baseLabel: baseLabel(context) }));
+}
+
+/** Each test of another kind than compare, as its kind renders it (tests/). */
+function testSections(analysis: Analysis, options: { details: boolean }): string[] {
+  return (analysis.tests ?? []).flatMap((t) => {
+    const kind = TEST_KINDS[t.kind];
+    return kind ? [kind.markdown(t, options)] : [];
+  });
 }
 
 /** How base and head shared each round (results files from before `pairing` alternated). */
@@ -174,6 +183,7 @@ function render(analysis: Analysis, context: ReportContext, plan: Plan, limit: S
     );
   }
   parts.push(...shown.map((s) => s.text as string));
+  parts.push(...testSections(analysis, { details: plan.trials }));
   if (trials !== null) parts.push(trials);
   if (plan.environment) parts.push(environmentDetails(context));
   parts.push(methodDetails(analysis, context));

@@ -95,15 +95,20 @@ export function headline(
 ): Headline {
   const regressions = located(analysis, (s) => s.metrics.filter((m) => m.gated && m.status === 'regressed'));
   const broken = located(analysis, (s) => s.budgets.filter((b) => !b.ok));
+  const tests = analysis.tests ?? [];
   const failures = [
     ...regressions.map((r) => changePhrase('regressed', r, quote)),
     ...broken.map((b) => budgetPhrase(b, quote)),
+    ...tests.flatMap((t) => t.failures),
   ];
   const failureSentence = failures.length > 0 ? `${sentenceCase(list(failures, '(see the tables)'))}.` : '';
 
   if (analysis.verdict === 'fail') {
+    const testFailed = tests.some((t) => t.verdict === 'fail');
     const what =
-      regressions.length > 0 && broken.length > 0
+      testFailed && regressions.length === 0 && broken.length === 0
+        ? `${[...new Set(tests.filter((t) => t.verdict === 'fail').map((t) => t.kind))].join(' and ')} test failed`
+        : regressions.length > 0 && broken.length > 0
         ? 'performance regressed and a budget is exceeded'
         : broken.length > 0
           ? 'performance budget exceeded'
@@ -145,13 +150,16 @@ export function headline(
       detail.push(`threshold ${threshold(m.threshold)}`);
       return `${quote(scenario)} ${metricLabel(m.metric)} (${detail.join(', ')})`;
     });
+    named.push(...tests.filter((t) => t.verdict === 'inconclusive').map((t) => `the ${t.kind} of ${quote(t.scenario)} (${t.summary})`));
+    // The advice on rounds and base-ref is the compare test's; other tests say in their sections why they could not decide.
+    const advice = undecided.length > 0
+      ? 'the interval reaches past the threshold without a significant change. ' +
+        `More rounds (${quote('max-rounds')}) or same-runner A/B (${quote('compare: base-ref')}) narrow the interval.`
+      : 'see its section below for why.';
     return {
       symbol: VERDICT_SYMBOL.inconclusive,
       title: 'Inconclusive — too noisy to decide',
-      sentence:
-        `Nothing regressed, but the measurements were too noisy to decide ${named.length > 0 ? list(named, 'metrics') : 'every gated metric'}: ` +
-        'the interval reaches past the threshold without a significant change. ' +
-        `More rounds (${quote('max-rounds')}) or same-runner A/B (${quote('compare: base-ref')}) narrow the interval.`,
+      sentence: `Nothing regressed, but the measurements were too noisy to decide ${named.length > 0 ? list(named, 'metrics') : 'every gated metric'}: ${advice}`,
       shown: 'inconclusive',
     };
   }
@@ -170,6 +178,10 @@ export function headline(
       'stayed within their thresholds; nothing regressed.';
   } else {
     sentence = 'Nothing regressed.';
+  }
+  const testsPassed = tests.filter((t) => t.verdict === 'pass');
+  if (testsPassed.length > 0) {
+    sentence += ` ${sentenceCase(list(testsPassed.map((t) => `the ${t.kind} of ${quote(t.scenario)}: ${t.summary}`), 'tests'))}.`;
   }
   const untested = analysis.scenarios.reduce((n, s) => n + s.metrics.filter((m) => m.gated && m.status === 'not-comparable').length, 0);
   if (untested > 0) {

@@ -8,6 +8,7 @@ import { budgetLimit, headline, type Headline } from './headline.js';
 import { measurementNotes } from './measurement-notes.js';
 import { loadSettingsWarnings, scenarioLoadNotice } from './load-settings.js';
 import { BUDGET_UNIT, metricLabel, statusText } from './vocabulary.js';
+import { TEST_KINDS } from '../tests/registry.js';
 
 /** The CLI's report: plain aligned columns, colour only when asked (a TTY), no markdown. */
 
@@ -147,6 +148,12 @@ export function renderTerminal(
         );
       }
     }
+  }
+  for (const t of analysis.tests ?? []) {
+    const kind = TEST_KINDS[t.kind];
+    if (!kind) continue;
+    const [first, ...rest] = kind.terminal(t);
+    out.push('', paint(first!, 'bold'), ...rest);
   }
   return `${out.join('\n')}\n`;
 }

@@ -16,12 +16,23 @@ export function parseResults(data: unknown, source: string): Results {
       );
     }
   }
-  const r = resultsSchema.safeParse(data);
+  const r = resultsSchema.safeParse(migrate(data));
   if (!r.success) {
     const first = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ResultsFileError(`${source} is not a perfgate results file (${first.join('; ')})`);
   }
   return r.data;
+}
+
+/**
+ * Older versions as the current one. Version 1 differs only in lacking `tests` (other test kinds
+ * did not exist), which the current schema allows to be absent: only the number changes.
+ */
+function migrate(data: unknown): unknown {
+  if (data && typeof data === 'object' && (data as { schemaVersion?: unknown }).schemaVersion === 1) {
+    return { ...data, schemaVersion: SCHEMA_VERSION };
+  }
+  return data;
 }
 
 export function parseResultsText(text: string, source: string): Results {

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { loadSettingsSchema } from './load-settings.js';
 
 /**
- * perfgate-results.json, version 1. The file is the hand-off between measuring and analysing,
+ * perfgate-results.json, version 2 (version 1 had no `tests`; it is read as version 2 with none,
+ * see results/file.ts). The file is the hand-off between measuring and analysing,
  * between the action and the CLI, and between runs (as the baseline artifact), so it is versioned
  * and validated on every read: a file from the future or a truncated download must be refused
  * with a clear reason, never half-used.
  */
-export const SCHEMA_VERSION = 1 as const;
+export const SCHEMA_VERSION = 2 as const;
 
 const latencySummary = z.object({
   p50: z.number().nonnegative(),
@@ -128,6 +129,21 @@ export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
 export const MAX_HISTORY = 20;
 
+/**
+ * One test of a kind other than compare (capacity, ...) on one scenario: every run of every
+ * variant, each run on a fresh start of the service. The runs' shape is the kind's own, checked by
+ * that kind when it reads them (tests/kind.ts parseRun), so this file need not know every kind.
+ */
+export const testRecordSchema = z.object({
+  test: z.string(),
+  kind: z.string(),
+  scenario: z.string(),
+  /** The test's entry as perfgate.yml wrote it, so the file can be analyzed without the config. */
+  entry: z.record(z.string(), z.unknown()),
+  variants: z.record(z.string(), z.object({ runs: z.array(z.unknown()) })),
+});
+export type TestRecord = z.infer<typeof testRecordSchema>;
+
 export const resultsSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.object({ name: z.literal('perfgate'), version: z.string() }),
@@ -145,6 +161,8 @@ export const resultsSchema = z.object({
   /** Rounds measured on one start of the services; absent when no service was restarted. */
   roundsPerProcess: z.number().int().positive().optional(),
   scenarios: z.array(scenarioResultSchema),
+  /** Tests of other kinds than compare; absent in version 1 files and in runs without any. */
+  tests: z.array(testRecordSchema).optional(),
   /** The analysis, when this run compared against something. Kept loose here; analyze/ owns its shape. */
   analysis: z.unknown().optional(),
   history: z.array(historyEntrySchema).max(MAX_HISTORY),

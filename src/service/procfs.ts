@@ -138,6 +138,20 @@ export async function readSystemCpu(): Promise<SystemCpu | null> {
 }
 
 /**
+ * Open file descriptors of a process: the entries of /proc/<pid>/fd, counted without following them
+ * (readdir only; no stat, no readlink). null when the directory cannot be read: the process exited
+ * meanwhile (ENOENT), or belongs to another user (EACCES: only the owner and root may list it).
+ * Its cost is measured at readTreeFds (treeUsage.ts).
+ */
+export async function readFdCount(pid: number): Promise<number | null> {
+  try {
+    return (await readdir(`/proc/${pid}/fd`)).length;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Nanosecond run time of each live thread of a process (schedstat), keyed by thread id; null when
  * the process is gone or the kernel has no schedstat (built without CONFIG_SCHED_INFO). A thread
  * that ends between listing and reading is left out: the caller then sees it vanish.

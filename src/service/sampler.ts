@@ -7,12 +7,28 @@ import { clockTicksPerSecond, readSystemCpu } from './procfs.js';
 
 /** What a usage sampler needs of a service. */
 export interface SampledService {
-  /** A full reading when called plainly; `fast` may read only the processes known from the last one. */
-  usage(opts?: { fast?: boolean }): Promise<ServiceUsage | null>;
+  /**
+   * A full reading when called plainly; `fast` may read only the processes known from the last one;
+   * `fds` also counts the tree's open file descriptors.
+   */
+  usage(opts?: UsageReadOptions): Promise<ServiceUsage | null>;
 }
 
-/** CPU so far (with thread times where the platform has them) and RSS now. */
-export type ServiceUsage = CpuReading & { rssBytes: number };
+export interface UsageReadOptions {
+  fast?: boolean;
+  fds?: boolean;
+}
+
+/** CPU so far (with thread times where the platform has them), RSS now, and when asked open fds. */
+export type ServiceUsage = CpuReading & {
+  rssBytes: number;
+  /** Processes read: the whole tree, or on a fast reading the known ones still there. */
+  processes: number;
+  /** Open fds of the tree; null where they could not be counted. Present only when asked for. */
+  fds?: number | null;
+  /** Processes whose fds could not be read. Present only when fds were asked for. */
+  fdsUnreadable?: number;
+};
 
 export interface UsageWindow {
   /** CPU used by the service's whole tree during the window. */

@@ -20,7 +20,7 @@ import { acceptsConnections } from './ports.js';
 import { makeProbes, planReadiness, portsThatMustBeFree, waitUntilReady } from './readiness.js';
 import { registerService, unregisterService } from './registry.js';
 import type { ServiceSpec } from './spec.js';
-import type { ServiceUsage } from './sampler.js';
+import type { ServiceUsage, UsageReadOptions } from './sampler.js';
 import type { TreeUsageReader } from './treeUsage.js';
 import { defaultTreeUsageReader } from './treeUsage.js';
 
@@ -38,9 +38,10 @@ export interface RunningService {
   checkAlive(): void;
   /**
    * CPU so far and RSS now of the whole process tree; null when the service is gone. `fast` reads
-   * only the processes found by the last full reading (for frequent RSS samples).
+   * only the processes found by the last full reading (for frequent RSS samples); `fds` also counts
+   * open file descriptors.
    */
-  usage(opts?: { fast?: boolean }): Promise<ServiceUsage | null>;
+  usage(opts?: UsageReadOptions): Promise<ServiceUsage | null>;
   /** The last lines (default 20) this run of the service wrote to its log. */
   logTail(lines?: number): string;
   /** SIGTERM to the group, up to graceMs (default 5 s), then SIGKILL; resolves when all are gone. Idempotent. */
@@ -90,14 +91,20 @@ class ServiceProcess implements RunningService {
     if (this.exitInfo !== null) throw crashedError(this.spec, this.exitInfo, this.logTail());
   }
 
-  async usage(opts: { fast?: boolean } = {}): Promise<ServiceUsage | null> {
+  async usage(opts: UsageReadOptions = {}): Promise<ServiceUsage | null> {
     if (this.exitInfo !== null) return null;
     const known = opts.fast === true ? this.knownPids : undefined;
-    const usage = await this.usageReader(this.pid, known);
+    const usage = await this.usageReader(this.pid, known, { fds: opts.fds === true });
     if (usage === null) return null;
     if (known === undefined) this.knownPids = usage.pids;
-    const { cpuMs, rssBytes, threads } = usage;
-    return threads === undefined ? { cpuMs, rssBytes } : { cpuMs, rssBytes, threads };
+    const { cpuMs, rssBytes, threads, pids, fds, fdsUnreadable } = usage;
+    const reading: ServiceUsage = { cpuMs, rssBytes, processes: pids.length };
+    if (threads !== undefined) reading.threads = threads;
+    if (opts.fds === true) {
+      reading.fds = fds;
+      reading.fdsUnreadable = fdsUnreadable;
+    }
+    return reading;
   }
 
   logTail(lines = DEFAULT_TAIL_LINES): string {

@@ -6,7 +6,8 @@
  * log Γ. What it lacks, or has only to a few digits, is written here: Mann–Whitney and Wilcoxon
  * p-values (its wilcoxonRankSum gives the statistic only), their exact null distributions and
  * mid-ranks with tie groups, Hodges–Lehmann intervals, Holm, the normal distribution to double
- * precision, Student's t tail and a seeded random source.
+ * precision, Student's t tail and a seeded random source; for the capacity and soak tests,
+ * Theil–Sen slopes with Sen's interval and the Universal Scalability Law fit.
  */
 export { mannWhitneyU, type MannWhitneyResult } from './mannWhitney.js';
 export { wilcoxonSignedRank, type WilcoxonResult } from './wilcoxon.js';
@@ -16,6 +17,17 @@ export { createRng, normalSample, lognormalSample, type RandomSource } from './r
 export { normalCdf, normalSf, normalQuantile } from './normal.js';
 export { studentTSf, regularizedBeta, logGamma } from './studentT.js';
 export { clopperPearson } from './clopperPearson.js';
+export { theilSen, type TheilSenResult } from './theilSen.js';
+export {
+  fitUsl,
+  uslThroughput,
+  USL_MIN_LEVELS,
+  USL_MIN_R2,
+  USL_MIN_REACH,
+  type UslFit,
+  type UslParameters,
+  type UslPoint,
+} from './usl.js';
 export { midRanks, type Ranking } from './ranks.js';
 export {
   mannWhitneyCounts,
@@ -24,3 +36,4 @@ export {
   cdfFromCounts,
   sfFromCounts,
 } from './exactDistributions.js';
+export { tTestPaired, tTestWelch, studentTQuantile, type TTestResult } from './tTest.js';

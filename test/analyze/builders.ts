@@ -1,5 +1,5 @@
 import type { AnalyzeOptions } from '../../src/analyze/index.js';
-import type { HistoryEntry, Results, TrialResult } from '../../src/results/schema.js';
+import { SCHEMA_VERSION, type HistoryEntry, type Results, type TrialResult } from '../../src/results/schema.js';
 
 /** What a fake trial is made of; everything has a plausible default. */
 export interface TrialValues {
@@ -60,7 +60,7 @@ export function results(
   const variantNames = [...new Set(Object.values(scenarios).flatMap((v) => Object.keys(v)))];
   const rounds = extra.rounds ?? Math.max(0, ...Object.values(scenarios).flatMap((v) => Object.values(v).map((t) => t.length)));
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     tool: { name: 'perfgate', version: '0.0.0-test' },
     suite: 'default',
     createdAt: '2025-01-01T00:00:00.000Z',

@@ -110,9 +110,9 @@ describe('perfgate compare', () => {
       code: 2,
       stderr: `perfgate: cannot read results file ${join(dir, 'nope.json')} (ENOENT)\n`,
     });
-    writeFileSync(join(dir, 'future.json'), JSON.stringify({ ...results({ head: side(1, 1) }), schemaVersion: 2 }));
+    writeFileSync(join(dir, 'future.json'), JSON.stringify({ ...results({ head: side(1, 1) }), schemaVersion: 3 }));
     expect((await runBuiltCli(['compare', 'future.json', 'head.json'], { cwd: dir })).stderr).toBe(
-      `perfgate: ${join(dir, 'future.json')} has schemaVersion 2, newer than this perfgate understands (1); upgrade perfgate\n`,
+      `perfgate: ${join(dir, 'future.json')} has schemaVersion 3, newer than this perfgate understands (2); upgrade perfgate\n`,
     );
   });
 });

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import YAML from 'yaml';
 import { ACTION_ONLY_INPUTS, CONFIG_INPUTS, OUTPUTS } from '../../src/config/inputs.js';
+import { COMMON_TEST_FIELDS } from '../../src/tests/fields.js';
+import { TEST_KINDS } from '../../src/tests/registry.js';
 import { CONFIG_FIELDS, DEFAULTS, METRIC_KEYS, VARIANT_FIELDS, SCENARIO_FIELDS } from '../../src/config/schema.js';
 
 const action = YAML.parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as {
@@ -30,6 +32,15 @@ test('docs/configuration.md documents every field, scenario field and variant fi
   for (const f of [...CONFIG_FIELDS, ...SCENARIO_FIELDS.map((s) => s), ...VARIANT_FIELDS]) {
     expect(documented.has(f), `field ${f} is documented`).toBe(true);
   }
+});
+
+test('docs/configuration.md documents every field of every test kind', () => {
+  const doc = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+  const documented = new Set([...doc.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]));
+  for (const f of [...COMMON_TEST_FIELDS, ...Object.values(TEST_KINDS).flatMap((k) => k.fields)]) {
+    expect(documented.has(f), `test field ${f} is documented`).toBe(true);
+  }
+  for (const kind of Object.keys(TEST_KINDS)) expect(doc).toContain(`(\`kind: ${kind}\`)`);
 });
 
 test('the README inputs table lists every input', () => {

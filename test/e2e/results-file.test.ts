@@ -34,7 +34,7 @@ describe('perfgate run on the example service', { timeout: 120_000 }, () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('round 2/2');
     const results = readResultsFile(out);
-    expect(results.schemaVersion).toBe(1);
+    expect(results.schemaVersion).toBe(2);
     expect(results.suite).toBe('example');
     expect(results.environment.cores).toBeGreaterThan(0);
     expect(results.rounds).toBe(2);

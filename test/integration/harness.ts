@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { REPO_ROOT, runAction, type ActionEvent, type RunActionResult } from '../support/run-action.js';
 import { findFreePort } from '../../src/service/index.js';
-import type { Results } from '../../src/results/schema.js';
+import { SCHEMA_VERSION, type Results } from '../../src/results/schema.js';
 import { parseResultsText } from '../../src/results/file.js';
 
 // Shared pieces of the integration tests: a private copy of the built bundles, action inputs that
@@ -188,7 +188,7 @@ export function syntheticResults(sha: string, opts: { createdAt?: string; cpuMs?
     interference: null,
   }));
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     tool: { name: 'perfgate', version: '0.1.0' },
     suite: SUITE,
     createdAt: opts.createdAt ?? '2025-01-01T00:00:00Z',

@@ -56,7 +56,7 @@ describe('a push to the default branch', () => {
     const [stored] = fake.artifacts(BASELINE_ARTIFACT);
     expect(stored?.workflowRun).toMatchObject({ id: one.runId, headBranch: 'main', headSha: first });
     const baseline = artifactResults(fake, stored!.id);
-    expect(baseline).toMatchObject({ schemaVersion: 1, suite: SUITE, git: { sha: first, event: 'push', runId: String(one.runId) }, history: [] });
+    expect(baseline).toMatchObject({ schemaVersion: 2, suite: SUITE, git: { sha: first, event: 'push', runId: String(one.runId) }, history: [] });
     const trials = baseline.scenarios[0]?.variants.head?.trials ?? [];
     expect(trials.length).toBeGreaterThanOrEqual(1);
     expect(trials.every((t) => t.requests > 0 && (t.cpuMsPerRequest ?? 0) > 0)).toBe(true);

@@ -90,10 +90,10 @@ describe('an artifact is never the baseline when it', () => {
   });
 
   it('holds a results file of a future schema version', async () => {
-    const future = { ...syntheticResults('x'), schemaVersion: 2, somethingNew: true };
+    const future = { ...syntheticResults('x'), schemaVersion: 3, somethingNew: true };
     await expectPassedOver(
       { content: JSON.stringify(future) },
-      /could not be used: .*has schemaVersion 2, newer than this perfgate understands \(1\); upgrade perfgate/,
+      /could not be used: .*has schemaVersion 3, newer than this perfgate understands \(2\); upgrade perfgate/,
       true,
     );
   });

@@ -88,4 +88,25 @@ describe('verdicts of the built action on a pull request (compare: variants)', {
     expect(r.comment).toMatch(/`compute` CPU per request regressed by \+\d/);
     expect(serverProcesses()).toEqual([]);
   });
+
+  it('a capacity test below its budget fails with its own annotation and section', async () => {
+    // /api/limited: 10 workers of 62.5 ms in the head, 160 req/s; a floor of 180 fails on the budget
+    // alone, whatever two ramps a side can say about the change. The comparison is tested by
+    // test/e2e/capacity.test.ts; here, how the action reports another kind of test.
+    const r = await gate('capacity', {
+      headEnv: { LIMIT_SERVICE_MS: '62.5' },
+      scenarios: ['limited'],
+      extra: 'tests:\n  - { kind: capacity, start-rate: 125, step-duration: 500ms, warmup: 300ms, repeats: 2, budgets: { p99: 400ms, capacity: 180 } }\n',
+    });
+    expect(r.outputs.verdict, r.stdout).toBe('fail');
+    expect(r.code).toBe(1);
+    expect(r.analysis.scenarios).toEqual([]);
+    expect(r.analysis.tests!.map((t) => [t.kind, t.verdict])).toEqual([['capacity', 'fail']]);
+    expect(r.stdout).toMatch(/^::error::limited \(capacity test "capacity"\): capacity of limited is 1[4-7]\d req\/s, below the budget of 180 req\/s$/m);
+    expect(r.comment).toMatch(/^### ❌ Fail — capacity test failed/m);
+    expect(r.comment).toContain('### ❌ Capacity of `limited` (test `capacity`)');
+    expect(r.comment).toContain('```mermaid');
+    // The budget, and the drop itself when two ramps a side happen to make it significant.
+    expect(['1', '2']).toContain(r.outputs.regressions);
+  });
 });

@@ -1,36 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LoadError } from '../../src/errors.js';
-import { ArrivalPacer, scheduleFor } from '../../src/load/arrival-pacer.js';
-import type { PaceableClient, PacerClock } from '../../src/load/arrival-pacer.js';
-
-/** A manual clock: time moves only when the test says so, timers fire in due order. */
-class ManualClock implements PacerClock {
-  t = 0;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  private nextId = 1;
-  now = () => this.t;
-  setTimeout = (fn: () => void, ms: number) => {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.t + ms, fn });
-    return id;
-  };
-  clearTimeout = (handle: unknown) => {
-    this.timers.delete(handle as number);
-  };
-  advanceTo(t: number) {
-    for (;;) {
-      const due = [...this.timers.entries()].filter(([, x]) => x.at <= t).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.timers.delete(due[0]);
-      this.t = due[1].at;
-      due[1].fn();
-    }
-    this.t = t;
-  }
-  get pending() {
-    return this.timers.size;
-  }
-}
+import { ArrivalPacer, changingScheduleFor, scheduleFor } from '../../src/load/arrival-pacer.js';
+import { RateCurve } from '../../src/load/rate-schedule.js';
+import type { PaceableClient } from '../../src/load/arrival-pacer.js';
+import { ManualClock } from './manual-clock.js';
 
 function fakeClient(clock: ManualClock) {
   const sends: number[] = [];
@@ -112,6 +85,45 @@ describe('ArrivalPacer', () => {
     clock.advanceTo(100);
     client._doRequest();
     expect(sends).toEqual([]);
+  });
+
+  it('follows a spike: on time before it, a lag that builds in it and outlives it, then back on time', () => {
+    const clock = new ManualClock();
+    const { client, sends } = fakeClient(clock);
+    // One connection: 100/s, 400/s from 100 ms, 100/s again from 150 ms. Arrival k is due at 10k ms
+    // up to k = 10, then every 2.5 ms up to k = 30 (150 ms), then every 10 ms.
+    const curve = new RateCurve([
+      { fromMs: 0, rate: 100 },
+      { fromMs: 100, rate: 400 },
+      { fromMs: 150, rate: 100 },
+    ]);
+    const pacer = new ArrivalPacer(client, changingScheduleFor(0, 1, curve, 0, 1000), clock);
+    client._doRequest();
+    const lags = [pacer.lagMs];
+    // The service answers 5 ms after each send: in time at 100/s, half as fast as 400/s.
+    while (sends.length < 45) {
+      const sent = sends.length;
+      clock.advanceTo(sends.at(-1)! + 5);
+      client._doRequest();
+      while (sends.length === sent) clock.advanceTo(clock.now() + 0.5);
+      lags.push(pacer.lagMs);
+    }
+    const expectedSends: number[] = [];
+    const expectedLags: number[] = [];
+    for (let k = 0; k < 45; k++) {
+      if (k <= 10) expectedSends.push(10 * k); // on time
+      else if (k <= 40) expectedSends.push(105 + 5 * (k - 11)); // each as the previous answer arrives
+      else expectedSends.push(260 + 10 * (k - 41)); // on time again
+      const dueMs = k <= 10 ? 10 * k : k <= 30 ? 100 + 2.5 * (k - 10) : 150 + 10 * (k - 30);
+      expectedLags.push(expectedSends[k]! - dueMs);
+    }
+    expect(sends).toEqual(expectedSends);
+    expect(lags).toEqual(expectedLags);
+    // The lag grows through the spike (2.5 ms a request), peaks at 50 ms on the first request after
+    // it, and drains at 5 ms a request: the spike's queue outlives it, as a real client's would.
+    expect(Math.max(...lags)).toBe(50);
+    expect(lags[30]).toBe(50);
+    expect(lags.slice(41)).toEqual([0, 0, 0, 0]);
   });
 
   it('refuses an autocannon whose client it cannot hook, saying what it needs', () => {

@@ -39,6 +39,14 @@ describe('latency histogram', () => {
     expect(Math.abs(s.max - 1600.976) / 1600.976).toBeLessThan(0.001);
   });
 
+  it("computes the mean hdr-histogram-js's own way, to the last bit", () => {
+    // Spread over many buckets, with repeats, up to the top of the range.
+    const values = Array.from({ length: 20_000 }, (_, i) => 1 + ((i * 104_729) % 3_000_000) * ((i % 7) + 1));
+    for (const h of [histogramOf(values), histogramOf([5]), mergeHistograms([encodeHistogram(histogramOf(values))])]) {
+      expect(summarizeLatency(h).mean).toBe(h.mean / 1000);
+    }
+  });
+
   it('summarises an empty histogram as zeros', () => {
     expect(summarizeLatency(createLatencyHistogram())).toEqual({ p50: 0, p90: 0, p95: 0, p99: 0, max: 0, mean: 0 });
   });

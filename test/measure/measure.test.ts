@@ -63,6 +63,8 @@ function fakeWorld(opts: { otherCpu?: (call: number) => number; failWarmup?: boo
       const call = trialCalls;
       return { ready: Promise.resolve(), stop: async () => ({ cpuMs: 50, peakRssBytes: 1e6, interference: { otherCpu: opts.otherCpu?.(call) ?? 0, steal: 0 }, machineMs: opts.machineMs ?? 4000 }) };
     },
+    // measure() takes no series; a soak test does.
+    sampleSeries: () => ({ stop: async () => [], serviceExited: false, missedReadings: 0 }),
     parseStatusSpec: () => (s: number) => s < 300,
     now: () => clock,
     log: (line) => events.push(`log ${line}`),

@@ -10,7 +10,7 @@ import type {
   ScenarioAnalysis,
 } from '../../src/analyze/types.js';
 import type { ReportContext } from '../../src/report/index.js';
-import type { Environment, Results, TrialResult } from '../../src/results/schema.js';
+import { SCHEMA_VERSION, type Environment, type Results, type TrialResult } from '../../src/results/schema.js';
 
 /**
  * Hand-built Analysis and Results objects for the report tests: analyze() is written elsewhere,
@@ -134,7 +134,7 @@ export function results(
 ): Results {
   const { scenarioNames = ['GET /items'], variantNames = ['head'], trialsPerVariant = 10, ...rest } = fields;
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     tool: { name: 'perfgate', version: '0.1.0' },
     suite: 'api',
     createdAt: '2025-03-10T12:00:00.000Z',

@@ -92,9 +92,9 @@ describe('computeInterference', () => {
 describe('startUsageSampler with fake sources', () => {
   it('reports the CPU delta, the peak RSS and the interference of the window', async () => {
     const readings = [
-      { cpuMs: 1000, rssBytes: 50 },
-      { cpuMs: 1100, rssBytes: 90 },
-      { cpuMs: 1400, rssBytes: 70 },
+      { cpuMs: 1000, rssBytes: 50, processes: 1 },
+      { cpuMs: 1100, rssBytes: 90, processes: 1 },
+      { cpuMs: 1400, rssBytes: 70, processes: 1 },
     ];
     let call = 0;
     const service: SampledService = { usage: async () => readings[Math.min(call++, readings.length - 1)] ?? null };
@@ -126,7 +126,7 @@ describe('startUsageSampler with fake sources', () => {
 
   it('has no interference where /proc/stat is missing, and is null when usage is unknown', async () => {
     const noSystem = { readSystemCpu: async () => null, selfCpuMs: () => 0, ticksPerSecond: () => 100 };
-    const steady: SampledService = { usage: async () => ({ cpuMs: 5, rssBytes: 1 }) };
+    const steady: SampledService = { usage: async () => ({ cpuMs: 5, rssBytes: 1, processes: 1 }) };
     expect(await startUsageSampler(steady, { intervalMs: 1000 }, noSystem).stop()).toEqual({
       cpuMs: 0,
       cpuPrecise: false,

@@ -1,0 +1,59 @@
+import * as f from '../../config/fields.js';
+import { COMMON_TEST_FIELDS, FieldReader } from '../fields.js';
+import type { SoakThresholds } from './slopes.js';
+
+export interface SoakSettings {
+  /** Open-loop arrival rate, requests per second; null: closed loop with `connections`. */
+  rate: number | null;
+  connections: number;
+  durationMs: number;
+  /** The first share of the run is not fitted: the service is still warming up (heaps, caches, pools). */
+  warmupShare: number;
+  intervalMs: number;
+  /** Runs per variant, each on a fresh start. */
+  repeats: number;
+  thresholds: SoakThresholds;
+}
+
+export const SOAK_FIELDS = ['rate', 'connections', 'duration', 'warmup-share', 'interval', 'repeats', 'budgets'] as const;
+const BUDGET_KEYS = ['rss-growth', 'fd-growth', 'p99-drift'] as const;
+
+export const SOAK_DEFAULTS = {
+  durationMs: 600_000,
+  warmupShare: 0.2,
+  intervalMs: 1_000,
+  connections: 16,
+  repeats: 1,
+  // Provisional, to be set by the benchmark's false-leak rate: 20 MB an hour is 3.3 MB over a
+  // 10-minute soak, about ten times the hourly slope's interval half-width on the example service.
+  rssGrowth: 20e6,
+  fdGrowth: 10,
+  p99Drift: 0.5,
+} as const;
+
+export function parseSoakSettings(raw: Record<string, unknown>, at: string, problems: string[]): SoakSettings {
+  const r = new FieldReader(raw, at, problems);
+  r.unknownFields([...COMMON_TEST_FIELDS, ...SOAK_FIELDS]);
+  const budgets = r.map('budgets', BUDGET_KEYS, (key, v) => {
+    if (key === 'rss-growth') return f.bytes(v);
+    if (key === 'p99-drift') return f.percent(v);
+    return f.positiveNumber(v, 'file descriptors per hour');
+  });
+  const durationMs = r.get('duration', (v) => f.duration(v, 's'), SOAK_DEFAULTS.durationMs);
+  const intervalMs = r.get('interval', (v) => f.duration(v, 's'), SOAK_DEFAULTS.intervalMs);
+  if (intervalMs < 100) r.problem('interval', `${intervalMs} ms is too short to sample; write at least "100ms"`);
+  if (durationMs < 10 * intervalMs) r.problem('duration', `${durationMs / 1000} s holds fewer than 10 samples of ${intervalMs / 1000} s; a trend needs more`);
+  return {
+    rate: r.get<number | null>('rate', (v) => f.positiveNumber(v, 'requests per second'), null),
+    connections: r.get('connections', (v) => f.integer(v, 1, 1000), SOAK_DEFAULTS.connections),
+    durationMs,
+    warmupShare: r.get('warmup-share', (v) => f.percent(v, { max: 90 }), SOAK_DEFAULTS.warmupShare),
+    intervalMs,
+    repeats: r.get('repeats', (v) => f.integer(v, 1, 20), SOAK_DEFAULTS.repeats),
+    thresholds: {
+      rssGrowth: budgets['rss-growth'] ?? SOAK_DEFAULTS.rssGrowth,
+      fdGrowth: budgets['fd-growth'] ?? SOAK_DEFAULTS.fdGrowth,
+      p99Drift: budgets['p99-drift'] ?? SOAK_DEFAULTS.p99Drift,
+    },
+  };
+}
