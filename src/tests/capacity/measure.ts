@@ -1,6 +1,6 @@
-import { LoadError } from '../../errors.js';
 import { decodeHistogram, type LoadOutcome } from '../../load/index.js';
 import type { RunningService } from '../../service/index.js';
+import { onFreshStarts } from '../fresh-starts.js';
 import type { KindMeasureInput } from '../kind.js';
 import { estimateCapacity, rampRates, stepBreaks, type CapacityStep } from './estimate.js';
 import type { CapacityBudgets, CapacitySettings } from './settings.js';
@@ -30,55 +30,35 @@ export function connectionsFor(rate: number, slo: CapacityBudgets): number {
  * at a time. A service perfgate did not start is ramped as it runs.
  */
 export async function measureCapacity(input: KindMeasureInput<CapacitySettings>): Promise<Record<string, CapacityRun[]>> {
-  const { test, scenario, variants, deps, config, signal } = input;
+  const { test, scenario, deps, config, signal } = input;
   const s = test.settings;
   const rates = rampRates(s.startRate, s.stepFactor, s.maxRate);
-  const runs: Record<string, CapacityRun[]> = Object.fromEntries(variants.map((v) => [v.name, [] as CapacityRun[]]));
-  const isExpectedStatus = deps.parseStatusSpec(scenario.expectStatus);
   deps.log(
     `capacity test "${test.name}" on ${scenario.name}: ${s.repeats} ramps per variant from ${round(s.startRate)} req/s, ` +
       `×${s.stepFactor} every ${s.stepMs / 1000}s up to ${round(s.maxRate)} req/s, each on a fresh start of the service`,
   );
-
-  for (let repeat = 0; repeat < s.repeats; repeat++) {
-    const order = repeat % 2 === 1 ? [...variants].reverse() : variants;
-    for (const variant of order) {
-      if (signal?.aborted) throw new LoadError('measuring was cancelled');
-      const service = variant.service ? await deps.startService(variant.service) : null;
-      try {
-        const target = {
-          url: variant.urlFor(scenario),
-          method: scenario.method,
-          headers: scenario.headers,
-          body: scenario.body,
-          isExpectedStatus,
-        };
-        const load = (rate: number, durationMs: number) =>
-          deps.runLoad(target, { kind: 'rate', rate, connections: s.connections ?? connectionsFor(rate, s.budgets) }, {
-            durationMs,
-            timeoutMs: config.load.requestTimeoutMs,
-            signal,
-          });
-        if (s.warmupMs > 0) {
-          await load(s.startRate, s.warmupMs);
-          service?.checkAlive();
-        }
-        const steps: CapacityStep[] = [];
-        for (const rate of rates) {
-          const step = await measureStep(input, service, rate, () => load(rate, s.stepMs));
-          steps.push(step);
-          if (stepBreaks(step, s.budgets).length > 0) break;
-        }
-        runs[variant.name]!.push({ process: service ? repeat : null, steps });
-        const e = estimateCapacity(steps, s.budgets);
-        const found = e.bound === 'below-start' ? `below ${round(s.startRate)} req/s` : e.bound === 'at-max' ? `at least ${round(e.capacity!)} req/s` : `${round(e.capacity!)} req/s`;
-        deps.log(`capacity ${variant.name} ramp ${repeat + 1}/${s.repeats}: ${found}${e.limitedBy ? ` (${e.limitedBy})` : ''}, ${steps.length} steps`);
-      } finally {
-        await service?.stop();
-      }
+  return onFreshStarts(input, s.repeats, async ({ variant, service, target, repeat }): Promise<CapacityRun> => {
+    const load = (rate: number, durationMs: number) =>
+      deps.runLoad(target, { kind: 'rate', rate, connections: s.connections ?? connectionsFor(rate, s.budgets) }, {
+        durationMs,
+        timeoutMs: config.load.requestTimeoutMs,
+        signal,
+      });
+    if (s.warmupMs > 0) {
+      await load(s.startRate, s.warmupMs);
+      service?.checkAlive();
     }
-  }
-  return runs;
+    const steps: CapacityStep[] = [];
+    for (const rate of rates) {
+      const step = await measureStep(input, service, rate, () => load(rate, s.stepMs));
+      steps.push(step);
+      if (stepBreaks(step, s.budgets).length > 0) break;
+    }
+    const e = estimateCapacity(steps, s.budgets);
+    const found = e.bound === 'below-start' ? `below ${round(s.startRate)} req/s` : e.bound === 'at-max' ? `at least ${round(e.capacity!)} req/s` : `${round(e.capacity!)} req/s`;
+    deps.log(`capacity ${variant.name} ramp ${repeat + 1}/${s.repeats}: ${found}${e.limitedBy ? ` (${e.limitedBy})` : ''}, ${steps.length} steps`);
+    return { process: service ? repeat : null, steps };
+  });
 }
 
 async function measureStep(

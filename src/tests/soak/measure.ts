@@ -1,6 +1,6 @@
-import { LoadError } from '../../errors.js';
 import type { LoadProfile } from '../../load/index.js';
 import type { UsageSample } from '../../service/index.js';
+import { onFreshStarts } from '../fresh-starts.js';
 import type { KindMeasureInput } from '../kind.js';
 import type { SoakRun } from './analyze.js';
 import type { SoakSample } from './slopes.js';
@@ -12,61 +12,49 @@ import type { SoakSettings } from './settings.js';
  * file descriptors). The i-th interval is paired with the tree sample taken nearest its end.
  */
 export async function measureSoak(input: KindMeasureInput<SoakSettings>): Promise<Record<string, SoakRun[]>> {
-  const { test, scenario, variants, deps, config, signal } = input;
+  const { test, scenario, deps, config, signal } = input;
   const s = test.settings;
   const profile: LoadProfile = s.rate !== null ? { kind: 'rate', rate: s.rate, connections: s.connections } : { kind: 'closed', connections: s.connections };
-  const isExpectedStatus = deps.parseStatusSpec(scenario.expectStatus);
-  const runs: Record<string, SoakRun[]> = Object.fromEntries(variants.map((v) => [v.name, [] as SoakRun[]]));
   deps.log(`soak test "${test.name}" on ${scenario.name}: ${s.durationMs / 1000} s per variant, sampled every ${s.intervalMs / 1000} s`);
-  for (let repeat = 0; repeat < s.repeats; repeat++) {
-    for (const variant of repeat % 2 === 1 ? [...variants].reverse() : variants) {
-      if (signal?.aborted) throw new LoadError('measuring was cancelled');
-      const service = variant.service ? await deps.startService(variant.service) : null;
-      try {
-        const target = { url: variant.urlFor(scenario), method: scenario.method, headers: scenario.headers, body: scenario.body, isExpectedStatus };
-        const series = service ? deps.sampleSeries(service, { everyMs: s.intervalMs }) : null;
-        const progressEvery = Math.max(1, Math.round(s.durationMs / s.intervalMs / 10));
-        let seen = 0;
-        const outcome = await deps
-          .runLoad(target, profile, {
-            durationMs: s.durationMs,
-            timeoutMs: config.load.requestTimeoutMs,
-            signal,
-            interval: {
-              ms: s.intervalMs,
-              onSample: (x) => {
-                if (++seen % progressEvery === 0) deps.log(`soak ${variant.name}: ${Math.round((x.startMs + x.durationMs) / 1000)}/${s.durationMs / 1000} s`);
-              },
-            },
-          })
-          .catch(async (err: unknown) => {
-            await series?.stop();
-            throw err;
-          });
-        const usage = series ? await series.stop() : null;
-        let exited = series?.serviceExited ?? false;
-        try {
-          service?.checkAlive();
-        } catch {
-          exited = true;
-        }
-        let requests = 0;
-        let previous: UsageSample | null = null;
-        const samples: SoakSample[] = (outcome.intervals ?? []).map((x) => {
-          requests += x.requests;
-          const endMs = x.startMs + x.durationMs;
-          const tree = usage ? nearest(usage, endMs) : null;
-          const cpuCores = tree && previous && tree.atMs > previous.atMs ? (tree.cpuMs - previous.cpuMs) / (tree.atMs - previous.atMs) : null;
-          previous = tree;
-          return { atMs: endMs, rssBytes: tree?.rssBytes ?? null, fds: tree?.fds ?? null, p99: x.successes > 0 ? x.latencyMs.p99 : null, requests, cpuCores };
-        });
-        runs[variant.name]!.push({ process: service ? repeat : null, samples, exited });
-      } finally {
-        await service?.stop();
-      }
+  return onFreshStarts(input, s.repeats, async ({ variant, service, target, repeat }): Promise<SoakRun> => {
+    const series = service ? deps.sampleSeries(service, { everyMs: s.intervalMs }) : null;
+    const progressEvery = Math.max(1, Math.round(s.durationMs / s.intervalMs / 10));
+    let seen = 0;
+    const outcome = await deps
+      .runLoad(target, profile, {
+        durationMs: s.durationMs,
+        timeoutMs: config.load.requestTimeoutMs,
+        signal,
+        interval: {
+          ms: s.intervalMs,
+          onSample: (x) => {
+            if (++seen % progressEvery === 0) deps.log(`soak ${variant.name}: ${Math.round((x.startMs + x.durationMs) / 1000)}/${s.durationMs / 1000} s`);
+          },
+        },
+      })
+      .catch(async (err: unknown) => {
+        await series?.stop();
+        throw err;
+      });
+    const usage = series ? await series.stop() : null;
+    let exited = series?.serviceExited ?? false;
+    try {
+      service?.checkAlive();
+    } catch {
+      exited = true;
     }
-  }
-  return runs;
+    let requests = 0;
+    let previous: UsageSample | null = null;
+    const samples: SoakSample[] = (outcome.intervals ?? []).map((x) => {
+      requests += x.requests;
+      const endMs = x.startMs + x.durationMs;
+      const tree = usage ? nearest(usage, endMs) : null;
+      const cpuCores = tree && previous && tree.atMs > previous.atMs ? (tree.cpuMs - previous.cpuMs) / (tree.atMs - previous.atMs) : null;
+      previous = tree;
+      return { atMs: endMs, rssBytes: tree?.rssBytes ?? null, fds: tree?.fds ?? null, p99: x.successes > 0 ? x.latencyMs.p99 : null, requests, cpuCores };
+    });
+    return { process: service ? repeat : null, samples, exited };
+  });
 }
 
 function nearest<T extends { atMs: number }>(samples: readonly T[], atMs: number): T | null {

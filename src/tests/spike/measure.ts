@@ -1,4 +1,4 @@
-import { LoadError } from '../../errors.js';
+import { onFreshStarts } from '../fresh-starts.js';
 import type { KindMeasureInput } from '../kind.js';
 import type { SpikeRun } from './analyze.js';
 import type { SpikeSettings } from './settings.js';
@@ -21,52 +21,40 @@ export function spikeConnections(s: SpikeSettings): number {
  * backlog the spike built, which is what recovery is about.
  */
 export async function measureSpike(input: KindMeasureInput<SpikeSettings>): Promise<Record<string, SpikeRun[]>> {
-  const { test, scenario, variants, deps, config, signal } = input;
+  const { test, scenario, deps, config, signal } = input;
   const s = test.settings;
   const connections = s.connections ?? spikeConnections(s);
-  const isExpectedStatus = deps.parseStatusSpec(scenario.expectStatus);
   const spikeStartMs = s.beforeMs;
   const spikeEndMs = s.beforeMs + s.spikeMs;
-  const runs: Record<string, SpikeRun[]> = Object.fromEntries(variants.map((v) => [v.name, [] as SpikeRun[]]));
   deps.log(
     `spike test "${test.name}" on ${scenario.name}: ${s.baseRate} req/s, ×${s.factor} for ${s.spikeMs / 1000} s after ${s.beforeMs / 1000} s, ` +
       `${s.afterMs / 1000} s to recover; ${s.repeats} per variant, each on a fresh start of the service`,
   );
-  for (let repeat = 0; repeat < s.repeats; repeat++) {
-    for (const variant of repeat % 2 === 1 ? [...variants].reverse() : variants) {
-      if (signal?.aborted) throw new LoadError('measuring was cancelled');
-      const service = variant.service ? await deps.startService(variant.service) : null;
-      try {
-        const target = { url: variant.urlFor(scenario), method: scenario.method, headers: scenario.headers, body: scenario.body, isExpectedStatus };
-        const timeoutMs = config.load.requestTimeoutMs;
-        if (s.warmupMs > 0) await deps.runLoad(target, { kind: 'rate', rate: s.baseRate, connections }, { durationMs: s.warmupMs, timeoutMs, signal });
-        service?.checkAlive();
-        const schedule = [
-          { fromMs: 0, rate: s.baseRate },
-          { fromMs: spikeStartMs, rate: s.baseRate * s.factor },
-          { fromMs: spikeEndMs, rate: s.baseRate },
-        ];
-        const outcome = await deps.runLoad(target, { kind: 'rate', rate: s.baseRate, connections, schedule }, {
-          durationMs: spikeEndMs + s.afterMs,
-          timeoutMs,
-          signal,
-          interval: { ms: s.intervalMs, onSample: () => {} },
-        });
-        service?.checkAlive();
-        const samples = (outcome.intervals ?? []).map((x) => ({
-          startMs: x.startMs,
-          durationMs: x.durationMs,
-          requests: x.requests,
-          errors: x.errors,
-          successes: x.successes,
-          p99: x.successes > 0 ? x.latencyMs.p99 : null,
-        }));
-        runs[variant.name]!.push({ process: service ? repeat : null, phases: { spikeStartMs, spikeEndMs }, samples });
-        deps.log(`spike ${variant.name} ${repeat + 1}/${s.repeats}: ${samples.length} intervals measured`);
-      } finally {
-        await service?.stop();
-      }
-    }
-  }
-  return runs;
+  return onFreshStarts(input, s.repeats, async ({ variant, service, target, repeat }): Promise<SpikeRun> => {
+    const timeoutMs = config.load.requestTimeoutMs;
+    if (s.warmupMs > 0) await deps.runLoad(target, { kind: 'rate', rate: s.baseRate, connections }, { durationMs: s.warmupMs, timeoutMs, signal });
+    service?.checkAlive();
+    const schedule = [
+      { fromMs: 0, rate: s.baseRate },
+      { fromMs: spikeStartMs, rate: s.baseRate * s.factor },
+      { fromMs: spikeEndMs, rate: s.baseRate },
+    ];
+    const outcome = await deps.runLoad(target, { kind: 'rate', rate: s.baseRate, connections, schedule }, {
+      durationMs: spikeEndMs + s.afterMs,
+      timeoutMs,
+      signal,
+      interval: { ms: s.intervalMs, onSample: () => {} },
+    });
+    service?.checkAlive();
+    const samples = (outcome.intervals ?? []).map((x) => ({
+      startMs: x.startMs,
+      durationMs: x.durationMs,
+      requests: x.requests,
+      errors: x.errors,
+      successes: x.successes,
+      p99: x.successes > 0 ? x.latencyMs.p99 : null,
+    }));
+    deps.log(`spike ${variant.name} ${repeat + 1}/${s.repeats}: ${samples.length} intervals measured`);
+    return { process: service ? repeat : null, phases: { spikeStartMs, spikeEndMs }, samples };
+  });
 }
