@@ -9,15 +9,16 @@
  * - spike: PERFGATE_BENCH_SPIKES (5) spikes of 100 → 300 req/s for 2 s against 200 req/s of capacity:
  *   the queue grows by 100 a second to 200 and drains at 100 a second, so recovery takes 2 s.
  * - soak: PERFGATE_BENCH_SOAKS (5) soaks without a leak, and as many with each leak of
- *   PERFGATE_BENCH_LEAKS (bytes a request, "64,256,1024"), PERFGATE_BENCH_SOAK_S (300) seconds each at
+ *   PERFGATE_BENCH_LEAKS (bytes a request, "128,512"), PERFGATE_BENCH_SOAK_S (300) seconds each at
  *   PERFGATE_BENCH_SOAK_RATE (100) req/s on /api/items, with the default limits: false leaks, and
- *   the share of soaks that call each leak a leak. Rates are printed with their count and an exact
+ *   the share of soaks that call each leak a leak (each soak is also appended to
+ *   bench/results/soak-runs.jsonl as it ends). Rates are printed with their count and an exact
  *   one-sided 95% bound.
  *
  * PERFGATE_BENCH_PARTS picks some of capacity,spike,soak. Writes bench/results/load-tests.json
  * and prints a markdown report.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import type { Scenario } from '../src/config/config.js';
@@ -37,7 +38,7 @@ const SPIKES = num('PERFGATE_BENCH_SPIKES', 5);
 const SOAKS = num('PERFGATE_BENCH_SOAKS', 5);
 const SOAK_S = num('PERFGATE_BENCH_SOAK_S', 300);
 const SOAK_RATE = num('PERFGATE_BENCH_SOAK_RATE', 100);
-const LEAKS = (process.env.PERFGATE_BENCH_LEAKS ?? '64,256,1024').split(',').map(Number);
+const LEAKS = (process.env.PERFGATE_BENCH_LEAKS ?? '128,512').split(',').map(Number);
 const PARTS = (process.env.PERFGATE_BENCH_PARTS ?? 'capacity,spike,soak').split(',');
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -93,26 +94,44 @@ async function spike(lines: string[], report: Record<string, unknown>): Promise<
 
 async function soak(lines: string[], report: Record<string, unknown>): Promise<void> {
   const entry = `  - { kind: soak, rate: ${SOAK_RATE}, duration: ${SOAK_S}s }\n`;
-  const rows: { leak: number; statuses: string[] }[] = [];
+  type Row = { leak: number; verdict: string; rss: string; fds: string; p99: string; rssPerHour: number | null; rssLow: number | null; rssHigh: number | null; rssDetectable: number | null };
+  const rows: Row[] = [];
   for (const leak of [0, ...LEAKS]) {
-    const statuses: string[] = [];
     for (let i = 0; i < SOAKS; i++) {
       const { config, variant, test, scenario } = await setup('/api/items', leak > 0 ? { LEAK_BYTES: String(leak) } : {}, entry);
       const runs = await soakKind.measure({ test, scenario, config, variants: [variant], deps: realMeasureDeps(log) });
       const a = soakKind.analyze({ test, scenario: 's', baseline: null, head: runs.head!, paired: false, alpha: 0.01, confidence: 0.95 });
-      statuses.push(a.head[0]!.rssPerHour.status);
-      log(`soak, leak ${leak} B/request, ${i + 1}/${SOAKS}: RSS ${a.head[0]!.rssPerHour.status}, fds ${a.head[0]!.fdsPerHour.status}`);
+      const t = a.head[0]!;
+      const row: Row = {
+        leak,
+        verdict: a.verdict,
+        rss: t.rssPerHour.status,
+        fds: t.fdsPerHour.status,
+        p99: t.p99DriftPerHour.status,
+        rssPerHour: t.rssPerHour.slope,
+        rssLow: t.rssPerHour.low,
+        rssHigh: t.rssPerHour.high,
+        rssDetectable: t.rssPerHour.detectable,
+      };
+      rows.push(row);
+      // One line a soak as it ends: a stopped bench keeps every soak it finished.
+      appendFileSync('bench/results/soak-runs.jsonl', `${JSON.stringify({ ...row, rate: SOAK_RATE, seconds: SOAK_S, at: new Date().toISOString() })}\n`);
+      log(`soak, leak ${leak} B/request, ${i + 1}/${SOAKS}: ${a.verdict} (RSS ${row.rss}, fds ${row.fds}, p99 ${row.p99})`);
     }
-    rows.push({ leak, statuses });
   }
+  const mb = (v: number | null) => (v === null ? '—' : `${(v / 1e6).toFixed(1)}`);
   lines.push(`**soak** (/api/items at ${SOAK_RATE} req/s for ${SOAK_S} s, default limits; each soak a fresh process)`, '');
-  lines.push('| leak | RSS growth it means | called a leak | no leak | inconclusive |', '|--:|--:|--|--:|--:|');
-  for (const r of rows) {
-    const n = r.statuses.length;
-    const leaks = r.statuses.filter((s) => s === 'leak').length;
-    const called = r.leak === 0 ? upper(leaks, n) : lower(leaks, n);
-    const perHour = (r.leak * SOAK_RATE * 3600) / 1e6;
-    lines.push(`| ${r.leak} B/request | ${perHour.toFixed(0)} MB/h | ${called} | ${r.statuses.filter((s) => s === 'no-leak').length} | ${r.statuses.filter((s) => s === 'inconclusive').length} |`);
+  lines.push('| leak | RSS growth it means | soaks failed (any trend) | RSS called a leak | RSS slope, MB/h (median) |', '|--:|--:|--|--|--:|');
+  for (const leak of [0, ...LEAKS]) {
+    const rs = rows.filter((r) => r.leak === leak);
+    const n = rs.length;
+    const failed = rs.filter((r) => r.verdict === 'fail').length;
+    const rssLeaks = rs.filter((r) => r.rss === 'leak').length;
+    const slopes = rs.map((r) => r.rssPerHour).filter((v): v is number => v !== null).sort((x, y) => x - y);
+    const perHour = (leak * SOAK_RATE * 3600) / 1e6;
+    lines.push(
+      `| ${leak} B/request | ${perHour.toFixed(0)} MB/h | ${leak === 0 ? upper(failed, n) : `${failed}/${n}`} | ${leak === 0 ? upper(rssLeaks, n) : lower(rssLeaks, n)} | ${mb(slopes[Math.floor(slopes.length / 2)] ?? null)} |`,
+    );
   }
   lines.push('');
   report.soak = rows;
@@ -122,10 +141,14 @@ export async function main(): Promise<void> {
   mkdirSync('.perfgate/logs', { recursive: true });
   const lines = [`Load test kinds against known truths, on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}.`, ''];
   const report: Record<string, unknown> = {};
+  mkdirSync('bench/results', { recursive: true });
   if (PARTS.includes('capacity')) await capacity(lines, report);
   if (PARTS.includes('spike')) await spike(lines, report);
   if (PARTS.includes('soak')) await soak(lines, report);
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/load-tests.json', JSON.stringify(report, null, 2) + '\n');
+  // Parts not run this time keep their last figures.
+  const file = 'bench/results/load-tests.json';
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  writeFileSync(file, JSON.stringify({ ...previous, ...report }, null, 2) + '\n');
   process.stdout.write(`${lines.join('\n')}\n`);
 }
