@@ -60,6 +60,19 @@ function runsOf(s: ScenarioAnalysis, baseline: Results): Run[] {
 }
 
 /**
+ * A metric's run medians, oldest first (history, baseline, this run), skipping runs without it;
+ * `earlier` counts those from the history. For the terminal's trend sparkline.
+ */
+export function trendValues(s: ScenarioAnalysis, baseline: Results, metric: MetricName): { values: number[]; earlier: number } {
+  const runs = runsOf(s, baseline);
+  const has = (r: Run): boolean => r.values[metric] !== undefined && Number.isFinite(r.values[metric]);
+  return {
+    values: runs.filter(has).map((r) => r.values[metric] as number),
+    earlier: runs.slice(0, -2).filter(has).length,
+  };
+}
+
+/**
  * The chart of one scenario, or null when there is nothing to draw: no gated metric judged as a
  * ratio with a value in this run, or fewer than two runs with every drawn metric.
  */
