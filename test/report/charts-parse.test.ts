@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { TestAnalysis } from '../../src/analyze/types.js';
+import { renderComment, renderJobSummary } from '../../src/report/index.js';
 import { renderXyChart, type XyChartInput } from '../../src/report/xychart.js';
 import type { TestSpec } from '../../src/tests/kind.js';
 import { analyzeCapacity } from '../../src/tests/capacity/analyze.js';
@@ -11,6 +13,7 @@ import { parseSoakSettings } from '../../src/tests/soak/settings.js';
 import { analyzeSpike, type SpikeRun } from '../../src/tests/spike/analyze.js';
 import { spikeMarkdown } from '../../src/tests/spike/render.js';
 import { parseSpikeSettings } from '../../src/tests/spike/settings.js';
+import { analysis, artifactContext, baselineResults, ENVIRONMENT, results, steadyScenario, withMetric } from './fixtures.js';
 import { mermaidBlocks, parseChart } from './mermaid.js';
 
 /** Names that break naive quoting: quotes, brackets, entity and comment syntax, backticks, non-ASCII. */
@@ -59,28 +62,39 @@ function soakRun(rssPerHour: number): SoakRun {
 
 /** Every chart the capacity, spike and soak sections emit, with and without a baseline. */
 function testKindMarkdown(scenario: string): string[] {
+  return testKindAnalyses(scenario).map((a) => {
+    const render = { capacity: capacityMarkdown, spike: spikeMarkdown, soak: soakMarkdown }[a.kind] as (x: TestAnalysis, o: { details: boolean }) => string;
+    return render(a, { details: true });
+  });
+}
+
+const analysed = new Map<string, TestAnalysis[]>();
+
+/** Analysed once per name: the soak's slopes take a while. */
+function testKindAnalyses(scenario: string): TestAnalysis[] {
+  const known = analysed.get(scenario);
+  if (known) return known;
   const capacity = spec('capacity', parseCapacitySettings, { 'start-rate': 100, 'step-factor': 1.25, 'step-duration': '1s', 'max-rate': 1000, repeats: 3, budgets: { p99: '100ms' } });
   const spike = spec('spike', parseSpikeSettings, { before: '2s', 'spike-duration': '2s', after: '8s', settle: '1s' });
   const soak = spec('soak', parseSoakSettings, { duration: '5m', interval: '1s', rate: 100 });
   const common = { scenario, alpha: 0.01, confidence: 0.95 };
-  const out: string[] = [];
+  const out: TestAnalysis[] = [];
   for (const paired of [true, false]) {
     const withBase = paired;
     out.push(
-      capacityMarkdown(
-        analyzeCapacity({ ...common, test: capacity, paired, baseline: withBase ? [capacityRun(200, 1), capacityRun(200, 1.01), capacityRun(200, 0.99)] : null, head: [capacityRun(160, 1), capacityRun(160, 1.01), capacityRun(160, 0.99)] }),
-        { details: true },
-      ),
-      spikeMarkdown(analyzeSpike({ ...common, test: spike, paired, baseline: withBase ? [spikeRun(1000), spikeRun(1250), spikeRun(1000)] : null, head: [spikeRun(2000), spikeRun(2250), spikeRun(2000)] }), { details: true }),
-      soakMarkdown(analyzeSoak({ ...common, test: soak, paired, baseline: withBase ? [soakRun(0)] : null, head: [soakRun(360e6)] }), { details: true }),
+      analyzeCapacity({ ...common, test: capacity, paired, baseline: withBase ? [capacityRun(200, 1), capacityRun(200, 1.01), capacityRun(200, 0.99)] : null, head: [capacityRun(160, 1), capacityRun(160, 1.01), capacityRun(160, 0.99)] }),
+      analyzeSpike({ ...common, test: spike, paired, baseline: withBase ? [spikeRun(1000), spikeRun(1250), spikeRun(1000)] : null, head: [spikeRun(2000), spikeRun(2250), spikeRun(2000)] }),
+      analyzeSoak({ ...common, test: soak, paired, baseline: withBase ? [soakRun(0)] : null, head: [soakRun(360e6)] }),
     );
   }
+  analysed.set(scenario, out);
   return out;
 }
 
 describe("every chart parses with Mermaid's own parser", () => {
   it('the capacity, spike and soak charts, with a baseline and without', async () => {
     const blocks = testKindMarkdown(NASTY_NAMES[0]!).flatMap(mermaidBlocks);
+    await expect(`${blocks.map((b) => `\`\`\`mermaid\n${b}\n\`\`\``).join('\n\n')}\n`).toMatchFileSnapshot('./__snapshots__/chart-test-kinds.md');
     // capacity, spike, soak RSS and soak fds: twice (with and without a baseline)
     expect(blocks).toHaveLength(8);
     const charts = await Promise.all(blocks.map(parseChart));
@@ -125,5 +139,39 @@ describe("every chart parses with Mermaid's own parser", () => {
     await expect(parseChart('xychart-beta\n  x-axis ["a", "b"]\n  line "a"b" [1, 2]')).rejects.toThrow(/Parse error/);
     await expect(parseChart('xychart-beta\n  x-axis ["a", "b"]\n  line "x" [1, 2e3]')).rejects.toThrow(/Parse error/);
     await expect(parseChart('xychart-beta\n  x-axis ["a", "b"]\n  line "x" [1]')).rejects.toThrow('line "x" has 1 values for 2 categories');
+  });
+
+  it('whole comments and job summaries, paired and against a stored history, with nasty scenario names and every test kind', async () => {
+    // Each nasty name regressed in one metric (with pairs), the last one changed nothing.
+    const scenarios = NASTY_NAMES.map((n, i) => {
+      const s = steadyScenario(n);
+      return i === NASTY_NAMES.length - 1 ? s : withMetric(s, 'p99', { status: i % 2 === 0 ? 'regressed' : 'inconclusive', threshold: 0.1 });
+    });
+    const paired = analysis({ verdict: 'fail', method: 'paired', scenarios, tests: testKindAnalyses(NASTY_NAMES[0]!) });
+    const pairedContext = artifactContext({ mode: 'base-ref', baseline: null, head: results({ variantNames: ['base', 'head'], scenarioNames: NASTY_NAMES }) });
+    const history = Array.from({ length: 20 }, (_, d) => ({
+      sha: null, runId: null, createdAt: new Date(Date.UTC(2025, 2, 6, 9 - (d % 3), 0) - Math.floor(d / 3) * 864e5).toISOString(), environment: ENVIRONMENT,
+      scenarios: Object.fromEntries(NASTY_NAMES.map((n, i) => [n, { p50: 1.2 + i / 10 + d / 100, p99: 8 + d / 10, throughput: 12_000 - d, cpuPerRequest: 0.05 }])),
+    }));
+    const stored = analysis({ verdict: 'fail', scenarios, tests: testKindAnalyses(NASTY_NAMES[0]!) });
+    const storedContext = artifactContext({ baseline: baselineResults({ history }), head: results({ scenarioNames: NASTY_NAMES }) });
+
+    const reports = [
+      renderComment(paired, pairedContext), renderJobSummary(paired, pairedContext),
+      renderComment(stored, storedContext), renderJobSummary(stored, storedContext),
+    ];
+    const counts = reports.map((md) => mermaidBlocks(md).length);
+    // per-round: 5 changed scenarios' p99; trends: 5 changed in the comment, all 6 in the summary; 8 from the test kinds
+    expect(counts).toEqual([5 + 8, 5 + 8, 5 + 8, 6 + 8]);
+    const charts = await Promise.all(reports.flatMap(mermaidBlocks).map(parseChart));
+    const trends = charts.filter((c) => c.title.startsWith('Trend'));
+    expect(trends).toHaveLength(11);
+    // Three runs a day: labels stay distinct, the last is this run.
+    for (const t of trends) {
+      expect(new Set(t.categories).size).toBe(22);
+      expect(t.categories.at(-1)).toBe('this run');
+    }
+    // Scenario names appear only in the markdown around the charts, as inline code.
+    for (const md of reports) expect(md).toContain('**`GET /search?q="shoes"&tag=[a,b]`**');
   });
 });
