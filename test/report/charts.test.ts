@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../src/results/schema.js';
 import { renderComment, renderJobSummary } from '../../src/report/index.js';
@@ -32,6 +33,10 @@ describe('per-round chart', () => {
     expect(chart.yMin).toBeCloseTo(0.9074, 4);
     expect(chart.yMax).toBeCloseTo(1.419, 3);
     expect(round.chart.caption).toBe('Lines: head / base (blue), regression at +5% (orange), improvement at −5% (green).');
+    // The README shows this very chart: it stays what the report draws.
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(`${round.chart.block}\n\n<sub>${round.chart.caption}</sub>`);
+    expect(mermaidBlocks(readme)).toHaveLength(1);
   });
 
   it('throughput regresses downwards: the regression line is below 1', async () => {
