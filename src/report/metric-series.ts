@@ -53,7 +53,8 @@ export function scenarioSeries(analysis: Analysis, context: ReportContext | unde
   }
   const baseline = context && (context.mode === 'artifact' || context.mode === 'local') && analysis.method === 'independent' ? context.baseline : null;
   if (baseline !== null) {
-    const trends = metrics.map((m) => ({ m, ...trendValues(s, baseline, m.metric) }));
+    // Not comparable: measured under other load settings than the runs before, so no trend to speak of.
+    const trends = metrics.filter((m) => m.status !== 'not-comparable').map((m) => ({ m, ...trendValues(s, baseline, m.metric) }));
     if (trends.some((t) => t.earlier > 0)) {
       const rows = trends
         .filter((t) => t.values.length >= 2)

@@ -79,8 +79,10 @@ export function trendValues(s: ScenarioAnalysis, baseline: Results, metric: Metr
 export function trendChart(s: ScenarioAnalysis, baseline: Results): TrendChart | null {
   const runs = runsOf(s, baseline);
   const head = runs[runs.length - 1] as Run;
+  // A metric measured under other load settings than the baseline's is not comparable with the
+  // runs before it (analyze/comparable.ts): its last point would draw the change of load.
   const metrics = s.metrics
-    .filter((m) => m.gated && (m.changeKind ?? 'relative') === 'relative')
+    .filter((m) => m.gated && (m.changeKind ?? 'relative') === 'relative' && m.status !== 'not-comparable')
     .map((m) => m.metric)
     .filter((name) => (head.values[name] ?? 0) > 0);
   if (metrics.length === 0) return null;
@@ -114,6 +116,7 @@ export function trendChart(s: ScenarioAnalysis, baseline: Results): TrendChart |
     'higher is worse for latency and CPU, better for throughput',
   ];
   if (left > 0) parts.push(`${count(left)} run${left === 1 ? '' : 's'} without a value of every metric left out`);
+  if (s.metrics.some((m) => m.gated && m.status === 'not-comparable')) parts.push('metrics measured under other load settings than the baseline are not drawn');
   if (s.metrics.some((m) => m.gated && m.changeKind === 'absolute')) parts.push('the error rate is not drawn (a change of a rate that is often zero has no percentage)');
   return { heading: parts.join('; '), chart };
 }

@@ -122,6 +122,13 @@ describe('trend chart', () => {
     );
   });
 
+  it('leaves out metrics measured under other load settings than the baseline, and says so', async () => {
+    const s = withMetric(scenario(), 'throughput', { status: 'not-comparable' });
+    const trend = trendChart(s, baseline)!;
+    expect((await parseChart(trend.chart.block!)).lines.map((l) => l.title)).toEqual(['p50 latency', 'CPU per request']);
+    expect(trend.heading).toContain('; metrics measured under other load settings than the baseline are not drawn;');
+  });
+
   it('nothing to draw: no gated ratio metric with a value in this run, or a single run', () => {
     const s = scenario();
     expect(trendChart({ ...s, metrics: s.metrics.map((m) => ({ ...m, head: null })) }, baseline)).toBeNull();
