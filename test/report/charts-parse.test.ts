@@ -14,7 +14,7 @@ import { analyzeSpike, type SpikeRun } from '../../src/tests/spike/analyze.js';
 import { spikeMarkdown } from '../../src/tests/spike/render.js';
 import { parseSpikeSettings } from '../../src/tests/spike/settings.js';
 import { analysis, artifactContext, baselineResults, ENVIRONMENT, results, steadyScenario, withMetric } from './fixtures.js';
-import { mermaidBlocks, parseChart } from './mermaid.js';
+import { mermaidBlocks, parseChart } from '../helpers/mermaid.js';
 
 /** Names that break naive quoting: quotes, brackets, entity and comment syntax, backticks, non-ASCII. */
 export const NASTY_NAMES = [

@@ -5,7 +5,7 @@ import { renderComment, renderJobSummary } from '../../src/report/index.js';
 import { roundChart } from '../../src/report/round-chart.js';
 import { trendChart } from '../../src/report/trend-chart.js';
 import { analysis, artifactContext, baselineResults, ENVIRONMENT, metric, results, steadyScenario, withMetric } from './fixtures.js';
-import { mermaidBlocks, parseChart } from './mermaid.js';
+import { mermaidBlocks, parseChart } from '../helpers/mermaid.js';
 
 const BASE = [10, 10.2, 9.9, 10.1, 10, 9.8, 10.3, 10, 10.1, 9.9];
 const HEAD = [11.2, 11.5, 11, 11.4, 11.1, 10.9, 11.6, 11.2, 13.9, 11];

@@ -16,7 +16,7 @@ import {
   tableTexts,
   withMetric,
 } from './fixtures.js';
-import { mermaidBlocks } from './mermaid.js';
+import { mermaidBlocks } from '../helpers/mermaid.js';
 
 /**
  * Every table parses as GFM with the expected number of columns in every row (header included),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScenarioAnalysis } from '../../src/analyze/types.js';
 import { COMMENT_LIMIT, JOB_SUMMARY_LIMIT_BYTES, renderComment, renderJobSummary } from '../../src/report/index.js';
 import { analysis, artifactContext, baselineResults, budget, ENVIRONMENT, headingsOf, results, steadyScenario, tableTexts, withMetric } from './fixtures.js';
-import { mermaidBlocks, parseChart } from './mermaid.js';
+import { mermaidBlocks, parseChart } from '../helpers/mermaid.js';
 
 const name = (i: number): string => `GET /api/v1/catalog/products/${i}/variants?page=1&sort=price`;
 
