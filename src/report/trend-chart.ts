@@ -112,7 +112,7 @@ export function trendChart(s: ScenarioAnalysis, baseline: Results): TrendChart |
   const earlier = kept.length - 2;
   const left = runs.length - kept.length;
   const parts = [
-    `the median of each run as a percentage of the oldest run shown (100 = no change): ${earlier === 0 ? 'the baseline' : `${count(earlier)} earlier trusted run${earlier === 1 ? '' : 's'}, the baseline`} and this run`,
+    `Each run's median as a percentage of the oldest run shown (100 = no change): ${earlier === 0 ? 'the baseline' : `${count(earlier)} earlier trusted run${earlier === 1 ? '' : 's'}, the baseline`} and this run`,
     'higher is worse for latency and CPU, better for throughput',
   ];
   if (left > 0) parts.push(`${count(left)} run${left === 1 ? '' : 's'} without a value of every metric left out`);

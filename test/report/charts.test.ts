@@ -116,7 +116,7 @@ describe('trend chart', () => {
     expect(chart.lines[1]!.values).toEqual([100, 101, 100, 99, 98, 95]);
     expect(chart.lines[2]!.values).toEqual([100, 98.04, 102, 107.8, 109.8, 117.6]);
     expect(trend.heading).toBe(
-      'the median of each run as a percentage of the oldest run shown (100 = no change): 4 earlier trusted runs, the baseline and this run; ' +
+      "Each run's median as a percentage of the oldest run shown (100 = no change): 4 earlier trusted runs, the baseline and this run; " +
         'higher is worse for latency and CPU, better for throughput; 1 run without a value of every metric left out; ' +
         'the error rate is not drawn (a change of a rate that is often zero has no percentage)',
     );
