@@ -28,6 +28,8 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   cwd: string;
   color: boolean;
+  /** Block characters for the one-line charts (cli/terminal-support.ts); plain text when absent. */
+  unicode?: boolean;
 }
 
 /** Runs one CLI invocation and returns its exit code; errors a user can act on become codes 2 or 3. */
@@ -177,7 +179,7 @@ async function runCommand(argv: string[], io: CliIO): Promise<number> {
       reproduceCommand: `npx perfgate run${values.config ? ` --config ${values.config}` : ''}${paired ? ` --compare ${config.compare}${config.baseRef ? ` --base-ref ${config.baseRef}` : ''}` : ' --baseline BASELINE.json'}`,
     };
     writeExtras(values, out.analysis, context, io);
-    io.stdout(renderTerminal(out.analysis, context, { color: io.color }));
+    io.stdout(renderTerminal(out.analysis, context, { color: io.color, unicode: io.unicode ?? false }));
     return exitCodeFor(out.analysis, config);
   } finally {
     await prepared.cleanup();
@@ -229,7 +231,7 @@ async function compareCommand(argv: string[], io: CliIO): Promise<number> {
     reproduceCommand: `npx perfgate compare ${positionals.join(' ')}`,
   };
   writeExtras(values, analysis, context, io);
-  io.stdout(renderTerminal(analysis, context, { color: io.color }));
+  io.stdout(renderTerminal(analysis, context, { color: io.color, unicode: io.unicode ?? false }));
   return exitCodeFor(analysis, config);
 }
 

@@ -12,6 +12,7 @@ import {
   shortSha,
   trialsDetails,
 } from './details.js';
+import { chartEntries, fitCharts, type ChartEntry, type ChartScope } from './charts.js';
 import { hardwareMismatch } from './environment.js';
 import { count } from './format.js';
 import { headline } from './headline.js';
@@ -58,17 +59,25 @@ interface Plan {
   environment: boolean;
   rows: RowSelection;
   truncate: boolean;
+  /** Charts get the room the rest leaves (charts.ts); the last resort has none to give. */
+  charts: boolean;
 }
 
 const PLANS: Plan[] = [
-  { trials: true, environment: true, rows: 'all', truncate: false },
-  { trials: false, environment: true, rows: 'all', truncate: false },
-  { trials: false, environment: false, rows: 'all', truncate: false },
-  { trials: false, environment: false, rows: 'scenarios', truncate: false },
-  { trials: false, environment: false, rows: 'changed', truncate: false },
-  { trials: false, environment: false, rows: 'failing', truncate: false },
-  { trials: false, environment: false, rows: 'failing', truncate: true },
+  { trials: true, environment: true, rows: 'all', truncate: false, charts: true },
+  { trials: false, environment: true, rows: 'all', truncate: false, charts: true },
+  { trials: false, environment: false, rows: 'all', truncate: false, charts: true },
+  { trials: false, environment: false, rows: 'scenarios', truncate: false, charts: true },
+  { trials: false, environment: false, rows: 'changed', truncate: false, charts: true },
+  { trials: false, environment: false, rows: 'failing', truncate: false, charts: true },
+  { trials: false, environment: false, rows: 'failing', truncate: true, charts: false },
 ];
+
+interface Rendered {
+  text: string;
+  /** Scenarios whose charts did not fit. */
+  chartsLeft: number;
+}
 
 function plural(n: number, one: string, many: string): string {
   return `${count(n)} ${n === 1 ? one : many}`;
@@ -136,7 +145,14 @@ function warnings(context: ReportContext): string[] {
   return out;
 }
 
-function render(analysis: Analysis, context: ReportContext, plan: Plan, limit: SizeLimit, included?: Set<number>): string {
+function render(
+  analysis: Analysis,
+  context: ReportContext,
+  plan: Plan,
+  limit: SizeLimit,
+  charts: readonly ChartEntry[],
+  included?: Set<number>,
+): Rendered {
   const verdict = headline(analysis, context, code);
   const sections = sectionsOf(analysis, context, plan.rows);
   const trials = plan.trials ? trialsDetails(analysis, context) : null;
@@ -147,6 +163,7 @@ function render(analysis: Analysis, context: ReportContext, plan: Plan, limit: S
   );
   if (!plan.trials && hasTrials) left.push('per-trial values');
   if (!plan.environment) left.push('the environment table');
+  if (!plan.charts && charts.length > 0) left.push('the charts');
   const hiddenRows = sections.reduce((n, s) => n + s.hiddenRows, 0);
   const empty = sections.filter((s) => s.text === null).length;
   if (plan.rows === 'scenarios' && empty > 0) {
@@ -184,6 +201,7 @@ function render(analysis: Analysis, context: ReportContext, plan: Plan, limit: S
   }
   parts.push(...shown.map((s) => s.text as string));
   parts.push(...testSections(analysis, { details: plan.trials }));
+  const chartsAt = parts.length;
   if (trials !== null) parts.push(trials);
   if (plan.environment) parts.push(environmentDetails(context));
   parts.push(methodDetails(analysis, context));
@@ -192,16 +210,21 @@ function render(analysis: Analysis, context: ReportContext, plan: Plan, limit: S
   const reproduce = reproduceDetails(context);
   if (reproduce !== null) parts.push(reproduce);
   parts.push(`<sub>perfgate ${context.head.tool.version}</sub>`);
-  return `${parts.join('\n\n')}\n`;
+  const join = (all: string[]): string => `${all.join('\n\n')}\n`;
+  if (!plan.charts || charts.length === 0) return { text: join(parts), chartsLeft: plan.charts ? 0 : charts.length };
+  const room = limit.max - limit.measure(join(parts)) - limit.measure('\n\n');
+  const fitted = fitCharts(charts, room, limit.measure, limit.name);
+  if (fitted.text !== null) parts.splice(chartsAt, 0, fitted.text);
+  return { text: join(parts), chartsLeft: fitted.left };
 }
 
 /**
  * Keeps only as many scenario tables as fit, in their order. By now the tables hold nothing but
  * failures, so every one left out is counted in the note.
  */
-function renderTruncated(analysis: Analysis, context: ReportContext, plan: Plan, limit: SizeLimit): string {
+function renderTruncated(analysis: Analysis, context: ReportContext, plan: Plan, limit: SizeLimit, charts: readonly ChartEntry[]): string {
   const included = new Set<number>();
-  let used = limit.measure(render(analysis, context, plan, limit, included));
+  let used = limit.measure(render(analysis, context, plan, limit, charts, included).text);
   for (const [index, s] of sectionsOf(analysis, context, plan.rows).entries()) {
     if (s.text === null) continue;
     const size = limit.measure(`${s.text}\n\n`);
@@ -209,7 +232,7 @@ function renderTruncated(analysis: Analysis, context: ReportContext, plan: Plan,
     included.add(index);
     used += size;
   }
-  return render(analysis, context, plan, limit, included);
+  return render(analysis, context, plan, limit, charts, included).text;
 }
 
 /** Last resort when even the fixed parts (e.g. very long notes) exceed the limit. */
@@ -222,11 +245,23 @@ function cut(text: string, limit: SizeLimit): string {
   return text.slice(0, end).replace(/[\uD800-\uDBFF]$/, '') + tail;
 }
 
-export function renderWithin(analysis: Analysis, context: ReportContext, limit: SizeLimit): string {
+/**
+ * The first plan whose text fits. Charts fill the room the rest leaves, so a plan that fits without
+ * them always fits; a plan that keeps the per-trial values must also leave room for every chart:
+ * a picture of the rounds says more than the list of their numbers, which the results file holds.
+ */
+export function renderWithin(analysis: Analysis, context: ReportContext, limit: SizeLimit, scope: ChartScope = 'changed'): string {
+  const charts = chartEntries(analysis, context, scope);
   let text = '';
   for (const plan of PLANS) {
-    text = plan.truncate ? renderTruncated(analysis, context, plan, limit) : render(analysis, context, plan, limit);
-    if (limit.measure(text) <= limit.max) return text;
+    if (plan.truncate) {
+      text = renderTruncated(analysis, context, plan, limit, charts);
+      if (limit.measure(text) <= limit.max) return text;
+      continue;
+    }
+    const rendered = render(analysis, context, plan, limit, charts);
+    text = rendered.text;
+    if (limit.measure(text) <= limit.max && !(plan.trials && rendered.chartsLeft > 0)) return text;
   }
   return cut(text, limit);
 }
@@ -241,5 +276,5 @@ export function renderComment(analysis: Analysis, context: ReportContext, option
  * keeps its details there.
  */
 export function renderJobSummary(analysis: Analysis, context: ReportContext): string {
-  return renderWithin(analysis, context, SUMMARY_SIZE);
+  return renderWithin(analysis, context, SUMMARY_SIZE, 'all');
 }

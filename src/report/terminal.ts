@@ -6,6 +6,8 @@ import { hardwareMismatch } from './environment.js';
 import { interval, percent, pValue, threshold, value } from './format.js';
 import { budgetLimit, headline, type Headline } from './headline.js';
 import { measurementNotes } from './measurement-notes.js';
+import { scenarioSeries } from './metric-series.js';
+import { sparkline } from './sparkline.js';
 import { loadSettingsWarnings, scenarioLoadNotice } from './load-settings.js';
 import { BUDGET_UNIT, metricLabel, statusText } from './vocabulary.js';
 import { TEST_KINDS } from '../tests/registry.js';
@@ -62,11 +64,14 @@ function aligned(header: string[], rows: Cell[][], right: boolean[], paint: Pain
   return [line(header.map((h) => ({ text: h, style: 'dim' }))), ...rows.map(line)];
 }
 
-export function renderTerminal(
-  analysis: Analysis,
-  context?: ReportContext,
-  options: { color?: boolean } = {},
-): string {
+export interface TerminalOptions {
+  /** ANSI colours (a TTY without NO_COLOR). */
+  color?: boolean;
+  /** Block characters for the one-line charts; without, their values in words (cli/terminal.ts decides). */
+  unicode?: boolean;
+}
+
+export function renderTerminal(analysis: Analysis, context?: ReportContext, options: TerminalOptions = {}): string {
   const paint: Paint = options.color ? (text, style) => `\u001b[${ANSI[style]}m${text}\u001b[0m` : (text) => text;
   const quote = (text: string): string => text;
   const verdict = headline(analysis, context, quote);
@@ -135,6 +140,20 @@ export function renderTerminal(
         paint,
       );
       out.push('', ...budgets.map((l) => `  ${l}`));
+    }
+    const series = scenarioSeries(analysis, context, s, metrics);
+    if (series !== null) {
+      const rows = aligned(
+        ['', ...(options.unicode ? [''] : []), ''],
+        series.rows.map((r) => [
+          { text: metricLabel(r.metric) },
+          ...(options.unicode ? [{ text: sparkline(r.values) }] : []),
+          { text: r.text, style: 'dim' as const },
+        ]),
+        [false, false, false],
+        paint,
+      ).slice(1);
+      out.push('', paint(`  ${series.title}:`, 'dim'), ...rows.map((l) => `    ${l}`));
     }
     for (const m of metrics) {
       if (m.thresholdWidenedFrom != null && m.thresholdWidenedFrom !== m.threshold) {

@@ -50,7 +50,10 @@
  *   read). A named line (`line "name" [...]`) parses in every release (grammar `LINE text plotData`)
  *   and feeds that legend once GitHub has it; until then the caption names each line's colour.
  *
- * None of this was rendered here (no mermaid package in node_modules): the tests pin the text.
+ * test/report/charts-parse.test.ts runs every chart the report emits through mermaid's own parser (the
+ * mermaid package, in Node with jsdom) and checks what it read: titles, labels and line names as written,
+ * one value per category, the init directive kept. Drawing the SVG needs a browser's layout, so the
+ * colours and the hidden labels themselves are not seen there.
  */
 
 import { significant } from './format.js';

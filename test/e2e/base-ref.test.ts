@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { Analysis } from '../../src/analyze/types.js';
 import { findFreePort } from '../../src/service/index.js';
 import { REPO_ROOT, runBuiltCli } from '../helpers/cli.js';
+import { mermaidBlocks, parseChart } from '../helpers/mermaid.js';
 import { processesMentioning } from '../helpers/processes.js';
 
 /**
@@ -72,7 +73,7 @@ describe('perfgate run --compare base-ref', { timeout: 180_000 }, () => {
     // otherwise stop it first).
     const { dir } = await makeRepo({ gate: 'cpu' });
     commitHead(dir, (s) => s.replace("'/api/compute': 400", "'/api/compute': 480"));
-    const r = await runBuiltCli(['run', '--compare', 'base-ref', '--base-ref', 'HEAD~1', '--config', 'perfgate.yml', '--json', 'analysis.json'], { cwd: dir });
+    const r = await runBuiltCli(['run', '--compare', 'base-ref', '--base-ref', 'HEAD~1', '--config', 'perfgate.yml', '--json', 'analysis.json', '--markdown', 'report.md'], { cwd: dir });
     expect(r.stderr).toMatch(/building base commit [0-9a-f]{7}: node build.mjs/);
     expect(r.code, r.stderr + r.stdout).toBe(1);
     const analysis = JSON.parse(readFileSync(join(dir, 'analysis.json'), 'utf8')) as Analysis;
@@ -85,6 +86,17 @@ describe('perfgate run --compare base-ref', { timeout: 180_000 }, () => {
     const items = analysis.scenarios.find((s) => s.name === 'items')!;
     expect(items.metrics.filter((m) => m.status === 'regressed' && m.gated)).toEqual([]);
     expect(r.stdout).toMatch(/compute CPU per request regressed by \+\d+(\.\d)?%/i);
+    // The per-round chart of the regression: each round's head / base, as mermaid parses it.
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    const entry = md.slice(md.indexOf('**`compute`**'), md.indexOf('\n</details>', md.indexOf('**`compute`**'))).split('\n**`')[0]!;
+    const charts = await Promise.all(mermaidBlocks(entry).map(parseChart));
+    const rounds = charts.filter((c) => c.title === 'CPU per request: head / base in each round');
+    expect(rounds).toHaveLength(1);
+    const { baseline, head } = cpu.samples!;
+    expect(rounds[0]!.lines[0]!.values).toEqual(head.map((h, i) => Number((h / baseline[i]!).toPrecision(4))));
+    // stdout is a pipe here: the terminal's per-round lines are words, not block characters.
+    expect(r.stdout).toMatch(/^ {2}each round, head against base:\n {4}p50 latency +[-+]?\d/m);
+    expect(r.stdout).not.toMatch(/[\u2581-\u2588]/);
   });
 
   test('an identical head never fails, and the test counts fresh processes', async () => {

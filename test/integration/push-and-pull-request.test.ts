@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUMAN_USER, startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { fakeSha, pullRequestEvent, pushEvent, type RunActionResult } from '../support/run-action.js';
+import { mermaidBlocks, parseChart } from '../helpers/mermaid.js';
 import {
   BASELINE_ARTIFACT,
   MARKER,
@@ -81,6 +82,10 @@ describe('a push to the default branch', () => {
     expect(zipDownloads()).toEqual([stored!.id]);
     expect(two.outputs.verdict).not.toBe('no-baseline');
     expect(two.summary).toContain(`baseline \`${first.slice(0, 7)}\``);
+    // ...and its chart: the first push (the baseline) and this one, as mermaid parses it.
+    const trends = await Promise.all(mermaidBlocks(two.summary).map(parseChart));
+    expect(trends.map((t) => [t.title, t.categories.length])).toEqual([['Trend over trusted runs (% of the oldest run shown)', 2]]);
+    expect(trends[0]!.categories[1]).toBe('this run');
     expect(fake.unhandled()).toEqual([]);
   });
 });
@@ -113,6 +118,9 @@ describe('a pull request', () => {
     expect(comment.body).toContain(`stored baseline \`${second.slice(0, 7)}\``);
     expect(run.outputs['comment-url']).toBe(`https://github.com/octo-org/service/pull/${pr}#issuecomment-${comment.id}`);
     expect(run.summary).toContain('| metric | baseline | head | change | 95% CI | p | status |');
+    // The job summary charts the trend of every scenario: the first push in the history, the second (the baseline), this run.
+    const trends = await Promise.all(mermaidBlocks(run.summary).map(parseChart));
+    expect(trends.map((t) => t.categories.length)).toEqual([3]);
     expect(fake.comments(pr)).toHaveLength(153);
 
     const rerun = await runGate({ fake, bundles, event: pullRequestEvent({ number: pr, headSha, action: 'synchronize' }) });

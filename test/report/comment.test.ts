@@ -16,6 +16,7 @@ import {
   tableTexts,
   withMetric,
 } from './fixtures.js';
+import { mermaidBlocks } from '../helpers/mermaid.js';
 
 /**
  * Every table parses as GFM with the expected number of columns in every row (header included),
@@ -329,9 +330,19 @@ describe('renderComment', () => {
     expect(outsideDetails(md)).toContain('> ⚠️ baseline ignored: from a fork');
   });
 
-  it('the job summary is the same report', () => {
+  it('the job summary is the same report, plus the trend of every scenario (the comment charts only those that changed)', () => {
     const a = analysis({ scenarios: twoScenarios() });
-    expect(renderJobSummary(a, artifactContext())).toBe(renderComment(a, artifactContext()));
+    const summary = renderJobSummary(a, artifactContext());
+    const comment = renderComment(a, artifactContext());
+    const withoutCharts = (md: string): string => md.replace(/<details>\n<summary>Charts<\/summary>[\s\S]*?\n<\/details>\n\n/, '');
+    expect(withoutCharts(summary)).toBe(comment);
+    expect(mermaidBlocks(comment)).toEqual([]);
+    expect(mermaidBlocks(summary).map((b) => b.split('\n')[2])).toEqual([
+      '  title "Trend over trusted runs (#37; of the oldest run shown)"',
+      '  title "Trend over trusted runs (#37; of the oldest run shown)"',
+    ]);
+    expect(summary).toContain('**`GET /items`**');
+    expect(summary).toContain('**`POST /orders`**');
   });
 
   it('commentMarker names the suite', () => {

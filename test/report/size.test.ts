@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ScenarioAnalysis } from '../../src/analyze/types.js';
 import { COMMENT_LIMIT, JOB_SUMMARY_LIMIT_BYTES, renderComment, renderJobSummary } from '../../src/report/index.js';
-import { analysis, artifactContext, budget, headingsOf, results, steadyScenario, tableTexts, withMetric } from './fixtures.js';
+import { analysis, artifactContext, baselineResults, budget, ENVIRONMENT, headingsOf, results, steadyScenario, tableTexts, withMetric } from './fixtures.js';
+import { mermaidBlocks, parseChart } from '../helpers/mermaid.js';
 
 const name = (i: number): string => `GET /api/v1/catalog/products/${i}/variants?page=1&sort=price`;
 
@@ -124,5 +125,44 @@ describe('comment size', () => {
     expect(smaller).not.toContain('Per-trial values</summary>');
     expect(smaller).toContain('<summary>Environment</summary>');
     expect(smaller).toContain('Left out: per-trial values. The results file');
+  });
+
+  it('300 scenarios with a 20-run history, 60 changed: charts go to the changed ones, regressions first, then a line counts the rest', async () => {
+    const names = Array.from({ length: 300 }, (_, i) => name(i));
+    // 20 earlier trusted runs (stored newest first), one a day, with medians drifting by scenario and day.
+    const history = Array.from({ length: 20 }, (_, d) => ({
+      sha: null, runId: String(8000 - d), createdAt: new Date(Date.UTC(2025, 1, 20 - d, 9, 30)).toISOString(), environment: ENVIRONMENT,
+      scenarios: Object.fromEntries(names.map((n, i) => [n, { p50: 1.2 + ((i + d) % 7) / 100, p99: 8 + ((i * d) % 11) / 10, throughput: 12_000 - ((i + 3 * d) % 13) * 10, cpuPerRequest: 0.05 + (d % 5) / 1000 }])),
+    }));
+    const scenarios = names.map((n, i) => {
+      const s = steadyScenario(n, 1, false);
+      if (i % 15 === 0) return withMetric(s, 'p99', { head: 9.9, change: 0.176, ciLow: 0.12, ciHigh: 0.23, pAdjusted: 0.0021, threshold: 0.1, status: 'regressed' });
+      if (i % 5 === 0) return withMetric(s, 'cpuPerRequest', { change: -0.09, ciLow: -0.12, ciHigh: -0.06, pAdjusted: 0.003, status: 'improved' });
+      return s;
+    });
+    const ctx = artifactContext({ head: results({ scenarioNames: names }), baseline: baselineResults({ history }) });
+    const a = analysis({ verdict: 'fail', scenarios });
+    const md = renderComment(a, ctx);
+    expect(md.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+
+    const start = md.indexOf('<summary>Charts</summary>');
+    const charts = md.slice(start, md.indexOf('\n</details>', start));
+    const charted = [...charts.matchAll(/^\*\*`([^`]+)`\*\*$/gm)].map((m) => m[1]);
+    const regressed = names.filter((_, i) => i % 15 === 0);
+    const improved = names.filter((_, i) => i % 5 === 0 && i % 15 !== 0);
+    // Regressions first (20 of them), then improvements, each in scenario order, until the room runs out.
+    expect(charted.length).toBeGreaterThan(5);
+    expect(charted.length).toBeLessThan(60);
+    expect(charted).toEqual([...regressed, ...improved].slice(0, charted.length));
+    expect(charts).toContain(`✂️ The charts of ${60 - charted.length} more scenarios were left out to stay under GitHub's comment size limit.`);
+    const blocks = mermaidBlocks(md);
+    expect(blocks).toHaveLength(charted.length);
+    // 20 runs of history, the baseline and this run on every line
+    for (const block of blocks) expect((await parseChart(block)).categories).toHaveLength(22);
+
+    const summary = renderJobSummary(a, ctx);
+    expect(Buffer.byteLength(summary, 'utf8')).toBeLessThanOrEqual(JOB_SUMMARY_LIMIT_BYTES);
+    expect(mermaidBlocks(summary)).toHaveLength(300);
+    expect(summary).not.toContain('more scenarios were left out');
   });
 });

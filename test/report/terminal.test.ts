@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScenarioAnalysis } from '../../src/analyze/types.js';
 import { renderTerminal } from '../../src/report/index.js';
-import { analysis, artifactContext, budget, steadyScenario, withMetric } from './fixtures.js';
+import { analysis, artifactContext, baselineResults, budget, results, steadyScenario, withMetric } from './fixtures.js';
 
 const regression = () =>
   analysis({
@@ -97,5 +97,49 @@ describe('renderTerminal', () => {
     const a = { ...regression(), acknowledged: true };
     const text = renderTerminal(a, artifactContext({ acknowledgedBy: 'perf-regression-accepted' }));
     expect(text.split('\n')[0]).toBe('✔ Acknowledged regression (label perf-regression-accepted) · perfgate api');
+  });
+});
+
+describe('renderTerminal: one-line charts', () => {
+  const BLOCKS = /[\u2581-\u2588]/;
+  const paired = () => {
+    const s = withMetric(steadyScenario('GET /items', 1, false), 'p99', {
+      status: 'regressed',
+      samples: { baseline: [10, 10, 10, 10, 10, 10], head: [11, 11.2, 10.8, 11, 14, 11] },
+    });
+    return analysis({ verdict: 'fail', method: 'paired', scenarios: [withMetric(s, 'throughput', { samples: { baseline: [100, 100, 100], head: [100, 100, 100] } })] });
+  };
+  const ctx = () => artifactContext({ mode: 'base-ref', baseline: null, head: results({ variantNames: ['base', 'head'] }) });
+
+  it('paired, Unicode terminal: each round of head against base as blocks, with its range', () => {
+    const text = renderTerminal(paired(), ctx(), { unicode: true });
+    const at = text.indexOf('  each round, head against base:');
+    expect(at).toBeGreaterThan(0);
+    expect(text.slice(at).split('\n').slice(0, 3)).toEqual([
+      '  each round, head against base:',
+      // 1.10 1.12 1.08 1.10 1.40 1.10 on eight levels from 1.08 to 1.40: the odd fifth round stands out
+      '    p99 latency  ▁▂▁▁█▁  +8.0% to +40.0%',
+      '    throughput   ▄▄▄     0.0% to 0.0%',
+    ]);
+  });
+
+  it('plain terminal: the same rows in words, no block characters', () => {
+    const text = renderTerminal(paired(), ctx(), { unicode: false });
+    expect(text).not.toMatch(BLOCKS);
+    expect(text).toContain('    p99 latency  +8.0% to +40.0%\n');
+    expect(renderTerminal(paired(), ctx())).not.toMatch(BLOCKS);
+  });
+
+  it('against a stored baseline with a history: the trend of the medians, oldest first', () => {
+    const entry = (createdAt: string, p50: number) => ({ sha: null, runId: null, createdAt, environment: null, scenarios: { 'GET /items': { p50 } } });
+    const baseline = baselineResults({ history: [entry('2025-03-06T00:00:00Z', 1.3), entry('2025-03-05T00:00:00Z', 1.2)] });
+    const s = withMetric(steadyScenario('GET /items', 1, false), 'p50', { baseline: 1.25, head: 1.5 });
+    const text = renderTerminal(analysis({ scenarios: [s] }), artifactContext({ baseline }), { unicode: true });
+    const lines = text.split('\n');
+    const at = lines.indexOf('  trend: earlier trusted runs, the baseline, this run (medians):');
+    expect(at).toBeGreaterThan(0);
+    // 1.2, 1.3, 1.25, 1.5; the other metrics have no history here, so baseline and this run only
+    expect(lines[at + 1]).toBe('    p50 latency      ▁▃▂█  1.2 ms → 1.5 ms');
+    expect(lines[at + 2]).toMatch(/^ {4}p90 latency {6}\S\S {4}2\.71 ms → 2\.72 ms$/);
   });
 });

@@ -3,7 +3,7 @@ import { chartNumber, chartText, renderXyChart } from '../../src/report/xychart.
 import type { XyChartInput } from '../../src/report/xychart.js';
 
 // The xychart lexer's number (xychart.jison: NUMBER_WITH_DECIMAL) and quoted string (STR: `"[^"]*"`,
-// and `""` yields no token). No mermaid package is installed, so these stand in for its parser.
+// and `""` yields no token): a quick check of the text here; charts-parse.test.ts runs mermaid's own parser.
 const NUMBER = /^[+-]?(?:\d+(?:\.\d+)?|\.\d+)$/;
 const STRING = /^"[^"]+"$/;
 
