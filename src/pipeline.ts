@@ -67,6 +67,14 @@ export function analyzeResults(baseline: Results | null, head: Results, options:
   return { ...compare, tests, verdict: combinedVerdict(compareVerdict, tests) };
 }
 
+/**
+ * The hash a run of this configuration records: of the whole suite, also in a shard of it, so the
+ * merge job can tell that every shard, and itself, ran the same configuration.
+ */
+export function suiteConfigHash(config: Config): string {
+  return configHash(compareScope(config));
+}
+
 /** The configuration the compare trials run on: the compare test's scenarios (none without one). */
 function compareScope(config: Config): Config {
   const compareTest = config.tests.find((t) => t.kind === COMPARE_KIND);
@@ -91,7 +99,7 @@ export async function runPipeline(input: PipelineInput, deps: MeasureDeps): Prom
     ? minRoundsPaired(config.analysis.alpha, gatedCount)
     : minRoundsIndependent(config.analysis.alpha, gatedCount);
 
-  const hash = configHash(suite);
+  const hash = suiteConfigHash(input.config);
   const meta: ResultsMeta = {
     ...input.meta,
     configHash: hash,
