@@ -201,10 +201,11 @@ export function artifactStoreFor(m: ModeInput): ArtifactStore | null {
 }
 
 /** Uploads to this run, replacing what an earlier attempt of it left under the same name. */
-export function artifactUploaderFor(m: ModeInput): ArtifactUploader {
+export function artifactUploaderFor(m: ModeInput, anotherJob?: (name: string) => PerfgateError): ArtifactUploader {
   const { deps, event } = m;
   const log = (line: string): void => deps.core.info(line);
   return runArtifactUploader({
+    ...(anotherJob ? { anotherJob } : {}),
     client: deps.artifacts,
     suite: m.config.suite,
     runId: event.runId,

@@ -5,6 +5,7 @@ import { PerfgateError, ShardMergeError } from '../errors.js';
 import { analyzeOptions, analyzeResults, suiteConfigHash } from '../pipeline.js';
 import { mergeShards, type ShardInput } from '../results/merge.js';
 import { MAX_RESULTS_BYTES, parseResultsText } from '../results/file.js';
+import { httpStatusOf } from './comment.js';
 import { archiveFetcherFor, artifactStoreFor, concludeRun, loadBaseline, type ModeInput } from './action.js';
 
 interface RunArtifact {
@@ -30,13 +31,20 @@ async function listShardArtifacts(m: ModeInput): Promise<{ chosen: (RunArtifact 
   const pattern = shardNamePattern(config.suite);
   const all: RunArtifact[] = [];
   for (let page = 1; ; page++) {
-    const { data } = await deps.rest.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts', {
-      owner: event.owner,
-      repo: event.repo,
-      run_id: Number(event.runId),
-      per_page: 100,
-      page,
-    });
+    let data: unknown;
+    try {
+      ({ data } = await deps.rest.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts', {
+        owner: event.owner,
+        repo: event.repo,
+        run_id: Number(event.runId),
+        per_page: 100,
+        page,
+      }));
+    } catch (e) {
+      const status = httpStatusOf(e);
+      const hint = status === 403 || status === 404 ? ' (the workflow needs `permissions: actions: read`)' : '';
+      throw new PerfgateError(`could not list the artifacts of workflow run ${event.runId}${status === null ? '' : ` (HTTP ${status})`}: ${(e as Error).message}${hint}`);
+    }
     const batch = (data as { artifacts?: RunArtifact[] }).artifacts ?? [];
     all.push(...batch);
     if (batch.length < 100) break;

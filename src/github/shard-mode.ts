@@ -79,7 +79,12 @@ export async function runShardMode(m: ModeInput, shard: ShardSpec): Promise<void
     mkdirSync(dir, { recursive: true });
     try {
       writeFileSync(join(dir, RESULTS_FILE_NAME), JSON.stringify(results));
-      await artifactUploaderFor(m)(name, [join(dir, RESULTS_FILE_NAME)], dir, 7);
+      const twice = (artifact: string) =>
+        new PerfgateError(
+          `shard ${shard.index}/${shard.count} of suite "${config.suite}" is measured by two jobs of workflow run ${event.runId || '(unknown)'}: ` +
+            `another one already uploaded ${artifact} in this attempt; give every job of the matrix its own K in \`shard: K/${shard.count}\``,
+        );
+      await artifactUploaderFor(m, twice)(name, [join(dir, RESULTS_FILE_NAME)], dir, 7);
     } catch (e) {
       // Without it the merge job reports this shard missing: fail here, where the cause is.
       if (e instanceof PerfgateError) throw e;

@@ -246,6 +246,19 @@ describe('the merge job refuses shards that do not make one suite, naming which'
     expect(downloads.sort()).toEqual(ours.sort());
   });
 
+  it('two jobs of one attempt measuring the same shard: the second fails, naming the shard, and leaves the first upload', async () => {
+    const { run, event } = prRun(55);
+    const first = fake.addArtifact({ name: shardArtifact(1), runId: run.id, content: shardResults(1, { runId: run.id }) });
+    const r = await job(event, { shard: '1/3' }, { runId: run.id, jobId: 9 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `::error::shard 1/3 of suite "${SUITE}" is measured by two jobs of workflow run ${run.id}: another one already uploaded ${shardArtifact(1)} in this attempt; ` +
+        'give every job of the matrix its own K in `shard: K/3`',
+    );
+    expect(fake.artifacts(shardArtifact(1)).map((a) => a.id)).toEqual([first.id]);
+    expect(r.leftoverProcesses).toBe(false);
+  });
+
   it('a shard input that is not K/N, naming the input, the value and what is expected', async () => {
     const { run, event } = prRun(54);
     const r = await job(event, { shard: '4/3' }, { runId: run.id, jobId: 9 });
