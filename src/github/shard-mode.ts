@@ -63,9 +63,6 @@ export async function runShardMode(m: ModeInput, shard: ShardSpec): Promise<void
   } finally {
     await prepared.cleanup();
   }
-  // The shard's own analysis is over part of the family; the merge job analyses all of them.
-  delete results.analysis;
-
   const resultsPath = resolve(m.workspace, config.resultsFile);
   mkdirSync(dirname(resultsPath), { recursive: true });
   writeResultsFile(resultsPath, results);

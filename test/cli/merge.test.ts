@@ -1,14 +1,18 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
+import { loadConfig } from '../../src/config/load.js';
+import { suiteConfigHash } from '../../src/pipeline.js';
+import { findFreePort } from '../../src/service/index.js';
 import { parseResultsText } from '../../src/results/file.js';
 import type { Results } from '../../src/results/schema.js';
 import { results, spread, trials } from '../analyze/builders.js';
 
-// The CLI's side of sharding, in process (no service is started): --shard's validation, merge, and
-// compare of a merged file.
+// The CLI's side of sharding, in process: --shard's validation and one real shard of a tiny
+// suite, merge, and compare of a merged file.
 
 const dir = mkdtempSync(join(tmpdir(), 'perfgate-cli-merge-'));
 
@@ -39,6 +43,29 @@ describe('perfgate run --shard', () => {
     const r = await cli(['run', '--shard', value, '--url', 'http://127.0.0.1:9/']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^perfgate: perfgate run: --shard "${value}" is not a shard.*expected K/N with 1 ≤ K ≤ N`));
+  });
+
+  it('measures only its share of the suite, records it, and gives no verdict', { timeout: 60_000 }, async () => {
+    const port = await findFreePort();
+    const server = join(fileURLToPath(new URL('../..', import.meta.url)), 'examples', 'service', 'server.mjs');
+    const yml = [
+      `start: node ${server}`, `port: ${port}`, `ready-url: http://127.0.0.1:${port}/health`, 'warmup: 100ms', 'duration: 150ms',
+      'connections: 2', 'min-rounds: 1', 'max-rounds: 1', 'rounds-per-process: 1',
+      'scenarios:', '  - { name: items, path: /api/items }', '  - { name: compute, path: /api/compute }', '',
+    ].join('\n');
+    writeFileSync(join(dir, 'two.yml'), yml);
+    const r = await cli(['run', '--config', join(dir, 'two.yml'), '--shard', '2/2', '--output', 'two-2.json']);
+    expect(r.stderr).not.toContain('perfgate: ');
+    expect(r).toMatchObject({ code: 0, stdout: '' });
+    expect(r.stderr).toContain('shard 2/2 measured items; merge every shard with perfgate merge');
+    const file = parseResultsText(readFileSync(join(dir, 'two-2.json'), 'utf8'), 'two-2.json');
+    // Equal costs go out by name: compute to shard 1, items to shard 2.
+    expect(file.scenarios.map((s) => s.name)).toEqual(['items']);
+    expect(file.scenarios[0]!.variants.head!.trials).toHaveLength(1);
+    const hash = suiteConfigHash(loadConfig({ fileText: yml }));
+    expect(file.shard).toMatchObject({ index: 2, count: 2, scenarios: ['items'], configHash: hash, attempt: null });
+    expect(file.configHash).toBe(hash);
+    expect(file.analysis).toBeUndefined();
   });
 
   it('refuses a baseline beside --shard: a shard gives no verdict', async () => {
