@@ -305,8 +305,6 @@ export interface RunOutcome {
   paired: boolean;
   /** The commits of both variants when paired. */
   commits: { base: string | null; head: string | null } | null;
-  /** Said in the report, e.g. which shards were merged. */
-  notes?: string[];
 }
 
 /**
@@ -333,7 +331,7 @@ export async function concludeRun(m: ModeInput, r: RunOutcome): Promise<void> {
     commits: paired && r.commits ? r.commits : { base: lookup.provenance?.commit ?? null, head: out.results.git.sha },
     reproduceCommand: reproduceCommand(m),
     now: deps.now().toISOString(),
-    notes: [...(r.notes ?? []), ...lookup.rejected.map((reason) => `passed over as baseline: ${reason}`)],
+    notes: lookup.rejected.map((reason) => `passed over as baseline: ${reason}`),
   };
 
   if (event.kind === 'trusted-push' && !paired) {
