@@ -225,6 +225,17 @@ describe('the merge job refuses shards that do not make one suite, naming which'
     expect(fake.comments(52)).toHaveLength(0);
   });
 
+  it('shard jobs that disagree on N', async () => {
+    const { run, event } = prRun(56);
+    fake.addArtifact({ name: shardArtifact(1), runId: run.id, content: shardResults(1, { runId: run.id }) });
+    fake.addArtifact({ name: shardArtifact(2, 4), runId: run.id, content: shardResults(2, { runId: run.id }) });
+    const r = await job(event, { mode: 'merge' }, { runId: run.id, jobId: 9 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `::error::cannot merge the shards: the shard artifacts of run ${run.id} split the suite in different ways (${shardArtifact(1)}, ${shardArtifact(2, 4)}); every job of the matrix must say the same N`,
+    );
+  });
+
   it("ignores another run's shard artifacts and an older attempt's upload of a shard", async () => {
     const { run, event } = prRun(53);
     // Another run's full set, of another configuration: taking any of it would fail the merge.
