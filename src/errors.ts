@@ -50,3 +50,15 @@ export class LoadError extends PerfgateError {}
 export class ResultsFileError extends PerfgateError {
   override readonly exitCode = EXIT.usage;
 }
+
+/** Shard results that do not make one suite together (missing, duplicated, or from other configs). */
+export class ShardMergeError extends PerfgateError {
+  override readonly exitCode = EXIT.usage;
+  constructor(readonly problems: string[]) {
+    super(
+      problems.length === 1
+        ? `cannot merge the shards: ${problems[0]}`
+        : `cannot merge the shards (${problems.length} problems):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  }
+}

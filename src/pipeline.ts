@@ -3,6 +3,8 @@ import type { Analysis } from './analyze/types.js';
 import type { Config } from './config/config.js';
 import { configHash } from './config/load.js';
 import { measure, type Measurement, type MeasureDeps, type VariantTarget } from './measure/measure.js';
+import { shardConfig } from './plan/shard-config.js';
+import type { ShardSpec } from './plan/shards.js';
 import { buildResults, type ResultsMeta } from './results/build.js';
 import { loadSettingsByScenario } from './results/load-settings.js';
 import type { Results } from './results/schema.js';
@@ -17,7 +19,13 @@ export interface PipelineInput {
   baseline: Results | null;
   /** Why there is no baseline, shown in the verdict. */
   noBaselineReason?: string;
-  meta: Omit<ResultsMeta, 'variants' | 'configHash' | 'loadSettings'>;
+  meta: Omit<ResultsMeta, 'variants' | 'configHash' | 'loadSettings' | 'shard'>;
+  /**
+   * Measure only this shard's share of the suite (`shard: K/N`). `config` stays the whole suite's:
+   * the config hash and the number of tests that must reach significance are the suite's, so every
+   * shard agrees with the others and with the analysis of the merged file.
+   */
+  shard?: ShardSpec & { attempt: number | null };
   /**
    * Stop once every gated metric is decided (default). A run that becomes the next baseline
    * measures its whole budget instead: later comparisons gain from every trial it has.
@@ -60,30 +68,60 @@ export function analyzeResults(baseline: Results | null, head: Results, options:
 }
 
 /**
+ * The hash a run of this configuration records: of the whole suite, also in a shard of it, so the
+ * merge job can tell that every shard, and itself, ran the same configuration.
+ */
+export function suiteConfigHash(config: Config): string {
+  return configHash(compareScope(config));
+}
+
+/** The configuration the compare trials run on: the compare test's scenarios (none without one). */
+function compareScope(config: Config): Config {
+  const compareTest = config.tests.find((t) => t.kind === COMPARE_KIND);
+  return { ...config, scenarios: config.scenarios.filter((s) => compareTest?.scenarios.includes(s.name)) };
+}
+
+/**
  * The one pipeline behind the action and the CLI: measure (stopping early once the analysis is
  * decided), then analyze. Where the baseline comes from and where the report goes is the caller's.
  */
 export async function runPipeline(input: PipelineInput, deps: MeasureDeps): Promise<PipelineOutput> {
-  const compareTest = input.config.tests.find((t) => t.kind === COMPARE_KIND);
-  // The compare trials run on the compare test's scenarios; without a compare test, on none.
-  const config = { ...input.config, scenarios: input.config.scenarios.filter((s) => compareTest?.scenarios.includes(s.name)) };
+  const suite = compareScope(input.config);
+  const share = input.shard ? shardConfig(input.config, input.shard) : null;
+  const config = share ? compareScope(share.config) : suite;
   const paired = input.variants.length > 1;
   const comparing = paired || input.baseline !== null;
-  const gatedCount = config.analysis.gated.length * config.scenarios.length;
+  // Of the whole suite even in a shard: Holm runs over every scenario of every shard once merged.
+  const gatedCount = suite.analysis.gated.length * suite.scenarios.length;
   // A run with nothing to compare against (a baseline in the making) measures as many rounds as a
   // comparison would, so the baseline it becomes has enough trials for a later test.
   const minRoundsForSignificance = paired
     ? minRoundsPaired(config.analysis.alpha, gatedCount)
     : minRoundsIndependent(config.analysis.alpha, gatedCount);
 
+  const hash = suiteConfigHash(input.config);
   const meta: ResultsMeta = {
     ...input.meta,
-    configHash: configHash(config),
+    configHash: hash,
     loadSettings: loadSettingsByScenario(config),
     variants: input.variants.map((v) => ({ name: v.name, commit: v.commit })),
   };
+  if (input.shard && share) {
+    meta.shard = {
+      index: input.shard.index,
+      count: input.shard.count,
+      runId: input.meta.git.runId,
+      attempt: input.shard.attempt,
+      configHash: hash,
+      scenarios: share.scenarios,
+      environment: input.meta.environment,
+      createdAt: input.meta.createdAt,
+    };
+  }
   const options = analyzeOptions(config, input.noBaselineReason);
-  const shouldStop = comparing && input.stopEarly !== false
+  // A shard cannot tell when the merged analysis is decided (Holm over scenarios it never sees),
+  // so it measures its whole budget, as a run that becomes the baseline does.
+  const shouldStop = comparing && input.stopEarly !== false && !input.shard
     ? (scenarios: Results['scenarios'], rounds: number) =>
         decided(analyze({ baseline: input.baseline, head: buildResults(meta, { scenarios, rounds, disturbedRounds: 0 }), options }))
     : undefined;
@@ -91,9 +129,11 @@ export async function runPipeline(input: PipelineInput, deps: MeasureDeps): Prom
   const measurement = config.scenarios.length > 0
     ? await measure({ config, variants: input.variants, minRoundsForSignificance, shouldStop, signal: input.signal }, deps)
     : null;
-  const tests = await measureTests({ config: input.config, variants: input.variants, signal: input.signal }, deps);
+  const tests = await measureTests({ config: share?.config ?? input.config, variants: input.variants, signal: input.signal }, deps);
   const built = buildResults(meta, measurement ?? { scenarios: [], rounds: 0, disturbedRounds: 0 });
   const results = tests.length > 0 ? { ...built, tests } : built;
   const analysis = analyzeResults(input.baseline, results, options);
-  return { results: { ...results, analysis }, analysis, measurement };
+  // A shard's analysis covers part of the family (Holm over its scenarios alone): it stays out of
+  // the file, which the merge analyses with every other shard.
+  return { results: input.shard ? results : { ...results, analysis }, analysis, measurement };
 }

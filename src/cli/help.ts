@@ -8,11 +8,14 @@ Usage:
   perfgate run --compare base-ref --base-ref REF [options]
   perfgate compare BASE.json HEAD.json [--json OUT] [--markdown OUT]
   perfgate compare RESULTS.json            (one file holding both variants)
+  perfgate run --shard K/N [--output FILE] [options]   (one shard of a suite, measured only)
+  perfgate merge SHARD.json ... --output MERGED.json
   perfgate baseline fetch --repo OWNER/NAME [--suite S] [--output FILE]
 
 Commands:
   run        start the service, measure it, compare with a baseline, print the verdict
-  compare    analyse results files measured anywhere
+  compare    analyse results files measured anywhere (also files merged from shards)
+  merge      merge the results of every shard of a suite into one file
   baseline   fetch the newest trusted baseline of a repository's default branch
 
 Options:
@@ -35,6 +38,8 @@ Options:
   --markdown FILE    also write the report as markdown (as the PR comment would be)
   --save-baseline FILE  after a run, write the results with the baseline's history carried forward
   --test NAME        run only this test of perfgate.yml's tests list (repeat, or NAME,NAME)
+  --shard K/N        measure only shard K of N (1 ≤ K ≤ N): a share of the scenarios balanced by
+                     expected time, the same in every job; no verdict: merge the shards, then compare
 
 Every perfgate.yml field can be given as a flag of the same name and overrides the file:
   --url URL  --start CMD  --port N  --ready-url URL  --compare artifact|base-ref|none
@@ -58,6 +63,18 @@ Options:
   --config FILE      thresholds, budgets, alpha and gated metrics (same fields as for run)
   --json FILE        write the analysis as JSON
   --markdown FILE    write the report as markdown
+`;
+
+export const MERGE_HELP = `Usage: perfgate merge SHARD.json ... --output MERGED.json [--config perfgate.yml]
+
+Merges the results files of every shard of a suite (perfgate run --shard K/N) into one results
+file, as one job would have written it: compare it (perfgate compare BASE.json MERGED.json), or
+keep it as a baseline. The shards must all be there, of the same suite, N and config hash, each
+scenario in one shard only; every problem is named with its shard, file, scenario or hash.
+
+Options:
+  --output FILE      where to write the merged results (required)
+  --config FILE      list the scenarios in this perfgate.yml's order (default: shard by shard)
 `;
 
 export const BASELINE_HELP = `Usage: perfgate baseline fetch --repo OWNER/NAME [--suite S] [--output FILE]

@@ -20,7 +20,9 @@ import { VERSION } from '../version.js';
 import { parseCommandArgs, CONFIG_FLAGS } from './args.js';
 import { selectTests } from '../tests/parse.js';
 import { fetchBaselineCommand } from './baseline-fetch.js';
-import { BASELINE_HELP, COMPARE_HELP, MAIN_HELP, RUN_HELP } from './help.js';
+import { BASELINE_HELP, COMPARE_HELP, MAIN_HELP, MERGE_HELP, RUN_HELP } from './help.js';
+import { parseShard, type ShardSpec } from '../plan/shards.js';
+import { mergeShards } from '../results/merge.js';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -65,8 +67,10 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
       return compareCommand(rest, io);
     case 'baseline':
       return baselineCommand(rest, io);
+    case 'merge':
+      return mergeCommand(rest, io);
     default:
-      throw new UsageError(`unknown command "${command}"; expected run, compare or baseline (see perfgate --help)`);
+      throw new UsageError(`unknown command "${command}"; expected run, compare, merge or baseline (see perfgate --help)`);
   }
 }
 
@@ -104,6 +108,7 @@ async function runCommand(argv: string[], io: CliIO): Promise<number> {
     {
       config: { type: 'string' }, baseline: { type: 'string' }, output: { type: 'string' }, json: { type: 'string' },
       markdown: { type: 'string' }, 'save-baseline': { type: 'string' }, test: { type: 'string', multiple: true },
+      shard: { type: 'string' },
     },
     true,
   );
@@ -112,6 +117,7 @@ async function runCommand(argv: string[], io: CliIO): Promise<number> {
     return EXIT.pass;
   }
   if (positionals.length > 0) throw new UsageError(`perfgate run: unexpected argument "${positionals[0]}" (see perfgate run --help)`);
+  const shard = typeof values.shard === 'string' ? shardFlag(values.shard) : null;
   const loaded = loadConfig({ filePath: values.config as string | undefined, inputs: configInputs(values) });
   const wanted = ((values.test as string[] | undefined) ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
   let config = loaded;
@@ -125,6 +131,9 @@ async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const paired = config.compare === 'base-ref' || config.compare === 'variants';
   let baseline: Results | null = null;
   let reason: string | undefined;
+  if (shard && (typeof values.baseline === 'string' || typeof values['save-baseline'] === 'string')) {
+    throw new UsageError('perfgate run: --shard measures one share of the suite only; compare or save a baseline after `perfgate merge` of every shard');
+  }
   if (typeof values.baseline === 'string') {
     if (paired) throw new UsageError(`perfgate run: --baseline is not used with --compare ${config.compare}, which measures the base itself`);
     // Like the action, a missing or invalid baseline is a warning and a clear no-baseline verdict,
@@ -161,12 +170,18 @@ async function runCommand(argv: string[], io: CliIO): Promise<number> {
         baseline,
         noBaselineReason: reason,
         meta: { suite: config.suite, createdAt: new Date().toISOString(), git, environment: environmentFingerprint(io.env) },
+        ...(shard ? { shard: { ...shard, attempt: runAttempt(io.env) } } : {}),
       },
       realMeasureDeps(log),
     );
     const outputPath = resolve(io.cwd, (values.output as string | undefined) ?? config.resultsFile);
     writeResultsFile(outputPath, out.results);
     log(`results written to ${outputPath}`);
+    if (shard) {
+      // A shard's verdict would be over part of the family: the merge gives the one verdict.
+      log(`shard ${shard.index}/${shard.count} measured ${out.results.shard?.scenarios.join(', ') || 'no scenario'}; merge every shard with perfgate merge`);
+      return EXIT.pass;
+    }
     if (typeof values['save-baseline'] === 'string') {
       await new FileStore(resolve(io.cwd, values['save-baseline'])).save(withHistory(out.results, baseline));
     }
@@ -192,6 +207,48 @@ export function writeExtras(values: Record<string, unknown>, analysis: Analysis,
   if (typeof values.markdown === 'string') writeFileSync(resolve(io.cwd, values.markdown), renderComment(analysis, context));
 }
 
+/** --shard K/N, or a usage error naming the flag, the value and what is expected. */
+function shardFlag(value: string): ShardSpec {
+  const r = parseShard(value);
+  if (!r.ok) throw new UsageError(`perfgate run: --shard ${r.message}`);
+  return r.value;
+}
+
+function runAttempt(env: NodeJS.ProcessEnv): number | null {
+  const n = Number(env.GITHUB_RUN_ATTEMPT);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+async function mergeCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs('merge', argv, { output: { type: 'string' }, config: { type: 'string' } }, false);
+  if (values.help) {
+    io.stdout(MERGE_HELP);
+    return EXIT.pass;
+  }
+  if (positionals.length === 0) throw new UsageError('perfgate merge: expected the results file of every shard, e.g. perfgate merge shard-*.json --output merged.json');
+  if (typeof values.output !== 'string') throw new UsageError('perfgate merge: --output FILE is required (where to write the merged results)');
+  // With the config, scenarios are listed in its order, as one job would; without, in shard order.
+  const order = typeof values.config === 'string' ? loadConfig({ filePath: resolve(io.cwd, values.config), purpose: 'analyze' }).scenarios.map((s) => s.name) : undefined;
+  const merged = mergeShards(
+    positionals.map((p) => ({ source: p, results: readResultsFile(resolve(io.cwd, p)) })),
+    order ? { order } : {},
+  );
+  const outputPath = resolve(io.cwd, values.output);
+  writeResultsFile(outputPath, merged);
+  const n = merged.shards?.length ?? 0;
+  io.stderr(`merged ${n} shard${n === 1 ? '' : 's'} (${merged.scenarios.length} scenario${merged.scenarios.length === 1 ? '' : 's'}) into ${outputPath}\n`);
+  return EXIT.pass;
+}
+
+/** One shard alone is part of a family: comparing it would apply Holm to the wrong number of tests. */
+function refuseLoneShard(results: Results, path: string): void {
+  if (!results.shard) return;
+  throw new UsageError(
+    `perfgate compare: ${path} holds shard ${results.shard.index}/${results.shard.count} of suite "${results.suite}" only; ` +
+      'merge every shard first (perfgate merge SHARD.json ... --output merged.json) and compare the merged file',
+  );
+}
+
 async function compareCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     'compare',
@@ -207,6 +264,7 @@ async function compareCommand(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError('perfgate compare: expected BASE.json HEAD.json, or one RESULTS.json holding both variants (see perfgate compare --help)');
   }
   const files = positionals.map((p) => readResultsFile(resolve(io.cwd, p)));
+  files.forEach((f, i) => refuseLoneShard(f, positionals[i]!));
   let baseline: Results | null;
   let head: Results;
   if (files.length === 2) {

@@ -21,7 +21,8 @@ function field<T>(parse: (v: unknown) => f.Parsed<T>) {
 }
 
 export const COMPARE_MODES = ['artifact', 'base-ref', 'variants', 'none'] as const;
-export const RUN_MODES = ['gate', 'report'] as const;
+/** gate: measure and judge; report: comment a fork's run (workflow_run); merge: judge the shards of a matrix. */
+export const RUN_MODES = ['gate', 'report', 'merge'] as const;
 export const PROFILES = ['closed', 'rate'] as const;
 /** How the two trials of a paired round are taken: at the same time, or one after the other. */
 export const PAIRINGS = ['simultaneous', 'alternating'] as const;

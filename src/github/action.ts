@@ -14,7 +14,8 @@ import {
 } from '../baseline/artifact-store.js';
 import type { BaselineLookup, BaselineStore } from '../baseline/store.js';
 import type { Config } from '../config/config.js';
-import { ALLOW_UNTRUSTED_CODE_INPUT, CONFIG_INPUTS, OUTPUTS } from '../config/inputs.js';
+import type { Results } from '../results/schema.js';
+import { ALLOW_UNTRUSTED_CODE_INPUT, CONFIG_INPUTS, OUTPUTS, SHARD_INPUT } from '../config/inputs.js';
 import { loadConfig } from '../config/load.js';
 import { ConfigError, PerfgateError } from '../errors.js';
 import type { MeasureDeps } from '../measure/measure.js';
@@ -31,6 +32,9 @@ import { httpStatusOf, upsertStickyComment } from './comment.js';
 import { readEvent, type EventInfo } from './context.js';
 import { tokenLogin } from './identity.js';
 import { runReportMode } from './report-mode.js';
+import { runMergeMode } from './merge-mode.js';
+import { runShardMode } from './shard-mode.js';
+import { parseShard, type ShardSpec } from '../plan/shards.js';
 import { readCheckoutFacts } from './checkout-facts.js';
 import { checksCodeTrust, codeDirectories, decideCodeTrust, parseAllowUntrustedCode } from './untrusted-code.js';
 import { attemptStartFromRest, runArtifactUploader } from './run-artifacts.js';
@@ -76,8 +80,14 @@ export async function runAction(deps: ActionDeps): Promise<void> {
     const allowUntrustedCode = parseAllowUntrustedCode(core.getInput(ALLOW_UNTRUSTED_CODE_INPUT));
     const event = readEvent(deps.env, deps.eventName, deps.payload);
 
+    const shard = shardInput(core.getInput(SHARD_INPUT), config.mode);
     if (config.mode === 'report') {
       await runReportMode({ deps, config, event, token, workspace });
+      return;
+    }
+    if (config.mode === 'merge') {
+      // Runs no code of the checkout: it only downloads, analyses and reports.
+      await runMergeMode({ deps, config, event, token, workspace });
       return;
     }
     // Before anything is built or started: a pull_request_target job must not run a pull request's code.
@@ -88,11 +98,23 @@ export async function runAction(deps: ActionDeps): Promise<void> {
       baseCwd: config.variants.base.cwd,
     });
     await refuseUntrustedCode(deps, event, dirs, allowUntrustedCode);
-    await runGateMode({ deps, config, event, token, workspace });
+    if (shard) await runShardMode({ deps, config, event, token, workspace }, shard);
+    else await runGateMode({ deps, config, event, token, workspace });
   } catch (e) {
     if (e instanceof PerfgateError) core.setFailed(e.message);
     else core.setFailed(`perfgate failed unexpectedly: ${(e as Error).stack ?? String(e)}`);
   }
+}
+
+/** The `shard` input: null when empty; K/N in gate mode only (report and merge measure nothing). */
+function shardInput(value: string, mode: Config['mode']): ShardSpec | null {
+  if (value.trim() === '') return null;
+  const r = parseShard(value);
+  if (!r.ok) throw new ConfigError([`input "shard": ${r.message}`], 'action inputs');
+  if (mode !== 'gate') {
+    throw new ConfigError([`input "shard": ${JSON.stringify(value)} is for the matrix jobs that measure; the job with mode: ${mode} measures nothing, so leave shard out there`], 'action inputs');
+  }
+  return r.value;
 }
 
 /**
@@ -179,10 +201,11 @@ export function artifactStoreFor(m: ModeInput): ArtifactStore | null {
 }
 
 /** Uploads to this run, replacing what an earlier attempt of it left under the same name. */
-export function artifactUploaderFor(m: ModeInput): ArtifactUploader {
+export function artifactUploaderFor(m: ModeInput, anotherJob?: (name: string) => PerfgateError): ArtifactUploader {
   const { deps, event } = m;
   const log = (line: string): void => deps.core.info(line);
   return runArtifactUploader({
+    ...(anotherJob ? { anotherJob } : {}),
     client: deps.artifacts,
     suite: m.config.suite,
     runId: event.runId,
@@ -270,7 +293,30 @@ async function runGateMode(m: ModeInput): Promise<void> {
   } finally {
     await prepared.cleanup();
   }
+  await concludeRun(m, { results: out.results, analysis: out.analysis, lookup, store, paired, commits: paired ? prepared.commits : null });
+}
 
+export interface RunOutcome {
+  results: Results;
+  analysis: Analysis;
+  lookup: BaselineLookup;
+  store: ArtifactStore | null;
+  /** Base and head measured in this run (base-ref, variants). */
+  paired: boolean;
+  /** The commits of both variants when paired. */
+  commits: { base: string | null; head: string | null } | null;
+}
+
+/**
+ * What a run does once it has its results and their analysis, whether one job measured them or
+ * shards did (merge-mode.ts): write the results file, report, and on a trusted push store the
+ * baseline; on a pull request comment and gate.
+ */
+export async function concludeRun(m: ModeInput, r: RunOutcome): Promise<void> {
+  const { deps, config, event } = m;
+  const { core } = deps;
+  const { lookup, store, paired } = r;
+  const out = { results: r.results, analysis: r.analysis };
   const resultsPath = resolve(m.workspace, config.resultsFile);
   mkdirSync(dirname(resultsPath), { recursive: true });
   writeResultsFile(resultsPath, out.results);
@@ -282,10 +328,10 @@ async function runGateMode(m: ModeInput): Promise<void> {
     head: out.results,
     baseline: lookup.results,
     baselineProvenance: lookup.provenance ?? null,
-    commits: paired ? prepared.commits : { base: lookup.provenance?.commit ?? null, head: out.results.git.sha },
+    commits: paired && r.commits ? r.commits : { base: lookup.provenance?.commit ?? null, head: out.results.git.sha },
     reproduceCommand: reproduceCommand(m),
     now: deps.now().toISOString(),
-    notes: lookup.rejected.map((r) => `passed over as baseline: ${r}`),
+    notes: lookup.rejected.map((reason) => `passed over as baseline: ${reason}`),
   };
 
   if (event.kind === 'trusted-push' && !paired) {

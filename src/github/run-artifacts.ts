@@ -44,11 +44,14 @@ export interface RunArtifactsOptions {
   /** When the current attempt of the run started, or null when that cannot be told. */
   attemptStartedAt(): Promise<Date | null>;
   log(line: string): void;
+  /** The error when another job of this attempt uploaded the name; default: two jobs share the suite. */
+  anotherJob?(name: string): PerfgateError;
 }
 
 /** Uploads an artifact of this run, replacing one of the same name that an earlier attempt left. */
 export function runArtifactUploader(o: RunArtifactsOptions): ArtifactUploader {
   const sameSuite = (name: string): PerfgateError =>
+    o.anotherJob?.(name) ??
     new PerfgateError(
       `the suite "${o.suite}" is used by two jobs (or steps) of workflow run ${o.runId || '(unknown)'}: another one already uploaded ` +
         `the artifact ${name} in this attempt, and they would overwrite each other's baseline, results and comment; ` +

@@ -13,7 +13,8 @@ import {
   trialsDetails,
 } from './details.js';
 import { chartEntries, fitCharts, type ChartEntry, type ChartScope } from './charts.js';
-import { hardwareMismatch } from './environment.js';
+import { hardwareMismatchOf } from './environment.js';
+import { shardNotes } from './shards.js';
 import { count } from './format.js';
 import { headline } from './headline.js';
 import { measurementNotes } from './measurement-notes.js';
@@ -132,7 +133,7 @@ function modeLine(analysis: Analysis, context: ReportContext): string {
 function warnings(context: ReportContext): string[] {
   const out: string[] = [];
   if (!isPairedMode(context) && context.baseline !== null) {
-    const mismatch = hardwareMismatch(context.baseline.environment, context.head.environment, code);
+    const mismatch = hardwareMismatchOf(context.baseline, context.head, code);
     if (mismatch !== null) {
       out.push(
         `> ⚠️ **Different hardware:** ${mismatch}. Absolute latency and throughput differ between machines, ` +
@@ -141,7 +142,7 @@ function warnings(context: ReportContext): string[] {
     }
   }
   for (const note of context.notes ?? []) out.push(`> ⚠️ ${note.replace(/\r?\n/g, ' ')}`);
-  for (const note of measurementNotes(context, code)) out.push(`> ${note.level === 'warning' ? '⚠️' : 'ℹ️'} ${note.text}`);
+  for (const note of [...shardNotes(context.head, code), ...measurementNotes(context, code)]) out.push(`> ${note.level === 'warning' ? '⚠️' : 'ℹ️'} ${note.text}`);
   return out;
 }
 

@@ -1,4 +1,5 @@
-import type { Environment } from '../results/schema.js';
+import { scenarioEnvironment } from '../results/merge.js';
+import type { Environment, Results } from '../results/schema.js';
 import { bytes } from './format.js';
 
 /**
@@ -41,4 +42,26 @@ export function hardwareMismatch(
   if (baseline.cpuModel === head.cpuModel && baseline.cores === head.cores) return null;
   const describe = (e: Environment): string => `${quote(e.cpuModel.trim() || 'unknown CPU')} with ${e.cores} core${e.cores === 1 ? '' : 's'}`;
   return `the baseline ran on ${describe(baseline)}; this run on ${describe(head)}`;
+}
+
+/**
+ * The hardware differences between a baseline and a head run. Runs merged from shards measured
+ * each scenario on its shard's machine, so there each scenario is compared with its baseline
+ * scenario's machine, and the scenarios that differ are named; otherwise one machine each side.
+ */
+export function hardwareMismatchOf(
+  baseline: Pick<Results, 'environment' | 'shards' | 'scenarios'>,
+  head: Pick<Results, 'environment' | 'shards' | 'scenarios'>,
+  quote: (text: string) => string = (t) => t,
+): string | null {
+  if (!baseline.shards && !head.shards) return hardwareMismatch(baseline.environment, head.environment, quote);
+  const groups = new Map<string, string[]>();
+  const measured = new Set(baseline.scenarios.map((s) => s.name));
+  for (const s of head.scenarios) {
+    if (!measured.has(s.name)) continue;
+    const mismatch = hardwareMismatch(scenarioEnvironment(baseline, s.name), scenarioEnvironment(head, s.name), quote);
+    if (mismatch !== null) groups.set(mismatch, [...(groups.get(mismatch) ?? []), s.name]);
+  }
+  if (groups.size === 0) return null;
+  return [...groups].map(([mismatch, names]) => `for ${names.length === 1 ? 'scenario' : 'scenarios'} ${names.map(quote).join(', ')}, ${mismatch}`).join('; ');
 }

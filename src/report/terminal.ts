@@ -2,7 +2,8 @@ import { isPairedMode } from './context.js';
 import type { Analysis, MetricStatus } from '../analyze/types.js';
 import type { ReportContext } from './context.js';
 import { baseLabel, commitsOf, shortSha } from './details.js';
-import { hardwareMismatch } from './environment.js';
+import { hardwareMismatchOf } from './environment.js';
+import { shardNotes } from './shards.js';
 import { interval, percent, pValue, threshold, value } from './format.js';
 import { budgetLimit, headline, type Headline } from './headline.js';
 import { measurementNotes } from './measurement-notes.js';
@@ -82,11 +83,11 @@ export function renderTerminal(analysis: Analysis, context?: ReportContext, opti
 
   if (context) {
     if (!isPairedMode(context) && context.baseline !== null) {
-      const mismatch = hardwareMismatch(context.baseline.environment, context.head.environment);
+      const mismatch = hardwareMismatchOf(context.baseline, context.head);
       if (mismatch !== null) out.push(paint(`! different hardware: ${mismatch}`, 'yellow'));
     }
     for (const note of context.notes ?? []) out.push(paint(`! ${note}`, 'yellow'));
-    for (const note of measurementNotes(context, quote)) {
+    for (const note of [...shardNotes(context.head, quote), ...measurementNotes(context, quote)]) {
       out.push(note.level === 'warning' ? paint(`! ${note.text}`, 'yellow') : paint(`i ${note.text}`, 'dim'));
     }
     for (const w of loadSettingsWarnings(analysis, quote)) out.push(paint(`! ${w}`, 'yellow'));

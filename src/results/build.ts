@@ -3,7 +3,7 @@ import { trustedLatency } from '../analyze/metrics.js';
 import type { Measurement } from '../measure/measure.js';
 import { VERSION } from '../version.js';
 import { loadSettingChanges, type LoadSettings } from './load-settings.js';
-import { MAX_HISTORY, SCHEMA_VERSION, type Environment, type GitInfo, type HistoryEntry, type Results } from './schema.js';
+import { MAX_HISTORY, SCHEMA_VERSION, type Environment, type GitInfo, type HistoryEntry, type Results, type ShardRecord } from './schema.js';
 
 export interface ResultsMeta {
   suite: string;
@@ -14,6 +14,8 @@ export interface ResultsMeta {
   variants: { name: string; commit: string | null }[];
   /** The load each scenario is measured under, by scenario name (loadSettingsByScenario). */
   loadSettings?: Record<string, LoadSettings>;
+  /** Set when this run measured one shard of a suite split over a matrix. */
+  shard?: ShardRecord;
 }
 
 export function buildResults(
@@ -37,6 +39,7 @@ export function buildResults(
     }),
     history: [],
   };
+  if (meta.shard) results.shard = meta.shard;
   if (m.pairing) results.pairing = m.pairing;
   if (m.roundsPerProcess) results.roundsPerProcess = m.roundsPerProcess;
   return results;

@@ -3,7 +3,8 @@ import { loadSettingsSchema } from './load-settings.js';
 
 /**
  * perfgate-results.json, version 2 (version 1 had no `tests`; it is read as version 2 with none,
- * see results/file.ts). The file is the hand-off between measuring and analysing,
+ * see results/file.ts; `shard` and `shards` came later as optional fields, which readers from
+ * before them skip). The file is the hand-off between measuring and analysing,
  * between the action and the CLI, and between runs (as the baseline artifact), so it is versioned
  * and validated on every read: a file from the future or a truncated download must be refused
  * with a clear reason, never half-used.
@@ -144,6 +145,26 @@ export const testRecordSchema = z.object({
 });
 export type TestRecord = z.infer<typeof testRecordSchema>;
 
+/**
+ * One shard of a suite split over a matrix (`shard: K/N`): which job measured which scenarios on
+ * which machine. A shard's own file carries its record as `shard`; a merged file keeps every
+ * shard's as `shards`, so the report can say which runner measured what and compare each
+ * scenario's machine with its baseline's.
+ */
+export const shardRecordSchema = z.object({
+  index: z.number().int().positive(),
+  count: z.number().int().positive(),
+  /** Workflow run and its attempt (re-runs keep the run id), when measured in GitHub Actions. */
+  runId: z.string().nullable(),
+  attempt: z.number().int().positive().nullable(),
+  /** Hash of the whole suite's configuration, not of the shard's share: equal in every shard. */
+  configHash: z.string(),
+  scenarios: z.array(z.string()),
+  environment: environmentSchema,
+  createdAt: z.string(),
+});
+export type ShardRecord = z.infer<typeof shardRecordSchema>;
+
 export const resultsSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.object({ name: z.literal('perfgate'), version: z.string() }),
@@ -163,6 +184,10 @@ export const resultsSchema = z.object({
   scenarios: z.array(scenarioResultSchema),
   /** Tests of other kinds than compare; absent in version 1 files and in runs without any. */
   tests: z.array(testRecordSchema).optional(),
+  /** A shard job's results: which share of the suite it measured (absent in a whole suite's run). */
+  shard: shardRecordSchema.optional(),
+  /** Results merged from shards (perfgate merge, mode: merge): every shard's record, by index. */
+  shards: z.array(shardRecordSchema).optional(),
   /** The analysis, when this run compared against something. Kept loose here; analyze/ owns its shape. */
   analysis: z.unknown().optional(),
   history: z.array(historyEntrySchema).max(MAX_HISTORY),

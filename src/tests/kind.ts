@@ -31,6 +31,11 @@ export interface TestKind<S, R, A extends TestAnalysis> {
   markdown(analysis: A, options: { details: boolean }): string;
   /** The same for the terminal: plain lines. */
   terminal(analysis: A): string[];
+  /**
+   * Longest expected time of the test on one scenario and one variant, every repeat included, in
+   * ms: what balances the shards of a suite split over a matrix (plan/shard-config.ts).
+   */
+  estimateMs(settings: S): number;
 }
 
 export type { TestAnalysis };

@@ -21,7 +21,7 @@ describe('perfgate (built CLI)', () => {
   test('usage errors exit 2 with a did-you-mean', async () => {
     expect(await runBuiltCli(['bench'], { cwd: dir })).toMatchObject({
       code: 2,
-      stderr: 'perfgate: unknown command "bench"; expected run, compare or baseline (see perfgate --help)\n',
+      stderr: 'perfgate: unknown command "bench"; expected run, compare, merge or baseline (see perfgate --help)\n',
     });
     expect(await runBuiltCli(['run', '--max-round', '3'], { cwd: dir })).toMatchObject({
       code: 2,

@@ -38,4 +38,6 @@ export const capacityKind: TestKind<CapacitySettings, CapacityRun, CapacityAnaly
   adjust: settleCapacity,
   markdown: capacityMarkdown,
   terminal: capacityTerminal,
+  // At worst the ramp climbs every step up to max-rate before the SLO breaks.
+  estimateMs: (s) => s.repeats * (s.warmupMs + (Math.floor(Math.log(s.maxRate / s.startRate) / Math.log(s.stepFactor)) + 1) * s.stepMs),
 };

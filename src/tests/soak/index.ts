@@ -34,4 +34,5 @@ export const soakKind: TestKind<SoakSettings, SoakRun, SoakAnalysis> = {
   adjust: (a) => a,
   markdown: soakMarkdown,
   terminal: soakTerminal,
+  estimateMs: (s) => s.repeats * s.durationMs,
 };

@@ -33,4 +33,5 @@ export const spikeKind: TestKind<SpikeSettings, SpikeRun, SpikeAnalysis> = {
   adjust: settleSpike,
   markdown: spikeMarkdown,
   terminal: spikeTerminal,
+  estimateMs: (s) => s.repeats * (s.warmupMs + s.beforeMs + s.spikeMs + s.afterMs + s.settleMs),
 };

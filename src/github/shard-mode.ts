@@ -1,0 +1,100 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { RESULTS_FILE_NAME } from '../baseline/artifact-store.js';
+import { prepareVariants } from '../baseref/variants.js';
+import { OUTPUTS } from '../config/inputs.js';
+import { PerfgateError } from '../errors.js';
+import { runPipeline } from '../pipeline.js';
+import type { ShardSpec } from '../plan/shards.js';
+import { environmentFingerprint } from '../results/environment.js';
+import { writeResultsFile } from '../results/file.js';
+import { artifactUploaderFor, runnerTemp, writeSummary, type ModeInput } from './action.js';
+
+/** Shard K of N of a suite uploads its results under this name, for the merge job of the same run. */
+export function shardArtifactName(suite: string, shard: ShardSpec): string {
+  return `perfgate-results-${suite}-shard-${shard.index}-of-${shard.count}`;
+}
+
+/**
+ * One job of a matrix (`shard: K/N`): measures its share of the suite and uploads it for the merge
+ * job. It judges nothing: a verdict over one shard would test part of the family (Holm over every
+ * scenario of every shard) and could pass what the whole fails. So no baseline is looked up (in
+ * base-ref mode the shard measures base and head of its scenarios side by side, paired within
+ * it), no comment is posted, no gate set and no baseline saved.
+ */
+export async function runShardMode(m: ModeInput, shard: ShardSpec): Promise<void> {
+  const { deps, config, event } = m;
+  const { core } = deps;
+  const headSha = event.pullRequest?.headSha ?? event.sha;
+  const tmpDir = runnerTemp(deps.env);
+  const prepared = await core.group('perfgate: prepare', () =>
+    prepareVariants({
+      config,
+      workspace: m.workspace,
+      defaultBaseRef: event.pullRequest?.baseSha ?? (typeof deps.payload.before === 'string' ? deps.payload.before : null),
+      headCommit: headSha,
+      tmpDir,
+      logDir: resolve(tmpDir, 'perfgate-logs'),
+      log: (line) => core.info(line),
+      findFreePort: deps.findFreePort,
+    }),
+  );
+  let results;
+  try {
+    const out = await core.group(`perfgate: measure shard ${shard.index}/${shard.count}`, () =>
+      runPipeline(
+        {
+          config,
+          variants: prepared.variants,
+          baseline: null,
+          noBaselineReason: `shard ${shard.index}/${shard.count} measures only; the merge job compares`,
+          shard: { ...shard, attempt: event.runAttempt },
+          meta: {
+            suite: config.suite,
+            createdAt: deps.now().toISOString(),
+            git: { sha: headSha, ref: event.ref, repository: `${event.owner}/${event.repo}`, runId: event.runId, event: event.eventName },
+            environment: environmentFingerprint(deps.env),
+          },
+        },
+        deps.measureDeps,
+      ),
+    );
+    results = out.results;
+  } finally {
+    await prepared.cleanup();
+  }
+  const resultsPath = resolve(m.workspace, config.resultsFile);
+  mkdirSync(dirname(resultsPath), { recursive: true });
+  writeResultsFile(resultsPath, results);
+  core.setOutput(OUTPUTS.resultsFile, resultsPath);
+
+  const name = shardArtifactName(config.suite, shard);
+  const scenarios = results.shard?.scenarios ?? [];
+  await core.group('perfgate: upload shard results', async () => {
+    const dir = join(tmpDir, `perfgate-shard-upload-${config.suite}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(join(dir, RESULTS_FILE_NAME), JSON.stringify(results));
+      const twice = (artifact: string) =>
+        new PerfgateError(
+          `shard ${shard.index}/${shard.count} of suite "${config.suite}" is measured by two jobs of workflow run ${event.runId || '(unknown)'}: ` +
+            `another one already uploaded ${artifact} in this attempt; give every job of the matrix its own K in \`shard: K/${shard.count}\``,
+        );
+      await artifactUploaderFor(m, twice)(name, [join(dir, RESULTS_FILE_NAME)], dir, 7);
+    } catch (e) {
+      // Without it the merge job reports this shard missing: fail here, where the cause is.
+      if (e instanceof PerfgateError) throw e;
+      throw new PerfgateError(`could not upload the shard results artifact ${name}: ${(e as Error).message}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    core.info(`uploaded ${name}`);
+  });
+  const list = scenarios.length > 0 ? scenarios.map((s) => `\`${s}\``).join(', ') : 'no scenario (the matrix has more shards than the suite has scenarios)';
+  await writeSummary(
+    core,
+    `### perfgate ${config.suite}: shard ${shard.index}/${shard.count}\n\nMeasured ${list}, ${results.rounds} rounds, ` +
+      `and uploaded them as \`${name}\`. The job with \`mode: merge\` compares every shard together, comments and gates.\n`,
+  );
+}
