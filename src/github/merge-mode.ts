@@ -6,7 +6,8 @@ import { analyzeOptions, analyzeResults, suiteConfigHash } from '../pipeline.js'
 import { mergeShards, type ShardInput } from '../results/merge.js';
 import { MAX_RESULTS_BYTES, parseResultsText } from '../results/file.js';
 import { httpStatusOf } from './comment.js';
-import { archiveFetcherFor, artifactStoreFor, concludeRun, loadBaseline, type ModeInput } from './action.js';
+import { concludeRun } from './conclude.js';
+import { archiveFetcherFor, artifactStoreFor, loadBaseline, type ModeInput } from './mode.js';
 
 interface RunArtifact {
   id: number;

@@ -3,18 +3,8 @@ import { analyzeOptions, analyzeResults } from '../pipeline.js';
 import { renderComment, renderJobSummary } from '../report/index.js';
 import type { ReportContext } from '../report/context.js';
 import { MAX_RESULTS_BYTES, parseResultsText } from '../results/file.js';
-import {
-  archiveFetcherFor,
-  artifactStoreFor,
-  loadBaseline,
-  postComment,
-  pullRequestFileName,
-  reproduceCommand,
-  resultsArtifactName,
-  setOutputs,
-  writeSummary,
-  type ModeInput,
-} from './action.js';
+import { postComment, reproduceCommand, setOutputs, writeSummary } from './conclude.js';
+import { archiveFetcherFor, artifactStoreFor, loadBaseline, pullRequestFileName, resultsArtifactName, type ModeInput } from './mode.js';
 import { RESULTS_FILE_NAME } from '../baseline/artifact-store.js';
 import { readZipEntry } from '../baseline/zip.js';
 

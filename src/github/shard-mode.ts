@@ -8,7 +8,8 @@ import { runPipeline } from '../pipeline.js';
 import type { ShardSpec } from '../plan/shards.js';
 import { environmentFingerprint } from '../results/environment.js';
 import { writeResultsFile } from '../results/file.js';
-import { artifactUploaderFor, runnerTemp, writeSummary, type ModeInput } from './action.js';
+import { writeSummary } from './conclude.js';
+import { artifactUploaderFor, runnerTemp, type ModeInput } from './mode.js';
 
 /** Shard K of N of a suite uploads its results under this name, for the merge job of the same run. */
 export function shardArtifactName(suite: string, shard: ShardSpec): string {
