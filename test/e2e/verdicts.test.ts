@@ -13,6 +13,12 @@ import { processesMentioning } from '../helpers/processes.js';
  * (compare: variants), the head with a known injected change. Trials are short so the suite stays
  * quick; thresholds are widened to match (cpu 5%, p50 10%) — what the default settings detect is measured by
  * `npm run bench`, not here.
+ *
+ * Each run costs its minimum rounds of fresh process pairs, so each verdict is tested end to end
+ * once, where it is plainest: identical code (A/A) by the action in variants mode
+ * (test/integration/verdicts-action.test.ts) and by the CLI in base-ref mode
+ * (test/e2e/base-ref.test.ts), a CPU regression by both of those; here, a latency change on one
+ * endpoint of two, the error rate and a budget.
  */
 const dir = mkdtempSync(join(tmpdir(), 'perfgate-verdicts-'));
 const SERVER = join(REPO_ROOT, 'examples/service/server.mjs');
@@ -43,53 +49,36 @@ const regressedIn = (a: Analysis, scenario: string) =>
   a.scenarios.find((s) => s.name === scenario)!.metrics.filter((m) => m.gated && m.status === 'regressed').map((m) => m.metric);
 
 describe('verdicts on the example service (CLI, interleaved A/B)', { timeout: 120_000 }, () => {
-  test('A/A never fails (pass or inconclusive), counting fresh processes', async () => {
-    // Whether every interval of identical code fits inside its threshold ("pass") depends on the
-    // machine's noise; that it never reads as a regression must hold on any machine.
-    const r = await abRun('aa', { headEnv: {}, scenarios: ['compute'] });
-    expect(['pass', 'inconclusive'], r.stdout).toContain(r.analysis.verdict);
-    expect(regressedIn(r.analysis, 'compute')).toEqual([]);
-    expect(r.code).toBe(0);
-    expect(metric(r.analysis, 'compute', 'cpuPerRequest').units).toMatchObject({ kind: 'process' });
-  });
-
-  test('20% more CPU work per request fails, naming the scenario', async () => {
-    const r = await abRun('cpu', { headEnv: { EXTRA_CPU_PERCENT: '20' }, scenarios: ['compute'] });
-    expect(r.code, r.stdout).toBe(1);
-    expect(r.analysis.verdict).toBe('fail');
-    expect(metric(r.analysis, 'compute', 'cpuPerRequest').status).toBe('regressed');
-    expect(r.stdout).toMatch(/compute CPU per request regressed by \+\d/i);
-  });
-
   test('extra latency on one endpoint fails only that scenario', async () => {
-    // Gated on latency and errors: the change under test. CPU per request of the untouched /api/slow
+    // Gated on p50 alone: the change under test, and the smallest Holm family that still holds both
+    // scenarios, so the fewest rounds. CPU per request of the untouched /api/slow
     // is not comparable in this setup: each trial is 500 ms of a fresh process serving ~200
     // requests, and the head (its other code path on /api/items) read +120% CPU a request on
     // /api/slow with 500 ms of warmup a scenario, +67% with 2 s (measured 2026-12-04, cause not
     // isolated: per-process start-up work spread over very few requests is the likely one; see
     // docs/measurement.md). What the defaults do on CPU is measured by npm run bench.
-    const r = await abRun('latency', { headEnv: { EXTRA_LATENCY_MS: '3', LATENCY_PATH: '/api/items' }, scenarios: ['items', 'slow'], gate: 'p50, error-rate' });
+    const r = await abRun('latency', { headEnv: { EXTRA_LATENCY_MS: '3', LATENCY_PATH: '/api/items' }, scenarios: ['items', 'slow'], gate: 'p50' });
     expect(r.code, r.stdout).toBe(1);
     expect(regressedIn(r.analysis, 'items')).toContain('p50');
     expect(metric(r.analysis, 'items', 'p50').change!).toBeGreaterThan(0.5);
     expect(regressedIn(r.analysis, 'slow')).toEqual([]);
   });
 
-  // One run serves the two tests below: 5% errors injected on every endpoint, and a p99 budget on
-  // /api/slow that its 10 ms timer cannot meet. Gated on the error rate alone, so the run stops once
-  // that is decided instead of measuring identical CPU and latency to the end of its budget.
+  // One run serves the two tests below: 5% errors injected, and a p99 budget that /api/slow's 10 ms
+  // timer cannot meet. One scenario gated on the error rate alone, so the run stops at its fewest
+  // rounds once that is decided instead of measuring identical CPU and latency to the end of its budget.
   let errorsAndBudget: Promise<Awaited<ReturnType<typeof abRun>>> | null = null;
   const errorsAndBudgetRun = () =>
-    (errorsAndBudget ??= abRun('errors', { headEnv: { ERROR_RATE: '0.05' }, scenarios: ['items', 'slow'], extra: 'budgets: { p99: 5ms }\n', gate: 'error-rate' }));
+    (errorsAndBudget ??= abRun('errors', { headEnv: { ERROR_RATE: '0.05' }, scenarios: ['slow'], extra: 'budgets: { p99: 5ms }\n', gate: 'error-rate' }));
 
   test('an injected error rate fails on the error rate', async () => {
     const r = await errorsAndBudgetRun();
     expect(r.code, r.stdout).toBe(1);
-    const errors = metric(r.analysis, 'items', 'errorRate');
+    const errors = metric(r.analysis, 'slow', 'errorRate');
     expect(errors.status).toBe('regressed');
     expect(errors.head!).toBeCloseTo(0.05, 2);
     expect(errors.change!).toBeCloseTo(0.05, 2);
-    expect(r.stdout).toMatch(/items error rate regressed by \+5\.\d pp/i);
+    expect(r.stdout).toMatch(/slow error rate regressed by \+[45]\.\d pp/i);
   });
 
   test('a p99 budget below the real p99 fails, naming the budget', async () => {
@@ -99,8 +88,6 @@ describe('verdicts on the example service (CLI, interleaved A/B)', { timeout: 12
     const budget = slow.budgets.find((b) => b.metric === 'p99')!;
     expect(budget).toMatchObject({ limit: 5, ok: false });
     expect(budget.value!).toBeGreaterThan(10);
-    // items answers in well under 5 ms: its budget holds.
-    expect(r.analysis.scenarios.find((s) => s.name === 'items')!.budgets.find((b) => b.metric === 'p99')).toMatchObject({ ok: true });
     expect(r.stdout).toMatch(/slow p99 latency is [\d.]+ ms, outside its budget \(≤ 5 ms\)/i);
   });
 });
