@@ -68,7 +68,7 @@ scenarios:
   steps[0]!.onResponse!(state, '{"token":"T"}', {});
   expect(steps[1]!.prepare(state)!.headers.authorization).toBe('Bearer T');
   steps[1]!.onResponse!(state, '{"nope":1}', {});
-  expect(state.failure).toBe('step "create": capture "id": no $.id in the response body');
+  expect(state.failure).toBe('capture "id": no $.id in the response body');
   state.broken = true;
   expect(steps[2]!.prepare(state)).toBeNull();
   // The next pass takes the next row.

@@ -72,7 +72,7 @@ export const journeyKind: ScenarioKind = {
             ? {
                 onResponse(state, body, headers) {
                   const missing = applyCaptures(step.captures, body, headers, state.vars);
-                  if (missing !== null) state.failure = `step "${step.name}": ${missing}`;
+                  if (missing !== null) state.failure = missing;
                 },
               }
             : {}),

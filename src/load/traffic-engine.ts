@@ -1,0 +1,101 @@
+import type { EventEmitter } from 'node:events';
+import type autocannon from 'autocannon';
+import { freshPassState, type PassState, type TrafficStep } from './traffic.js';
+import type { TrafficTally } from './traffic-tally.js';
+
+/**
+ * How the autocannon engine drives a mix or journey: autocannon's `requests` list, one entry per
+ * step, each built by the step's prepare() from the connection's pass state (autocannon's per-client
+ * `context`, fresh at every pass through the list), and answers counted per part of the program.
+ *
+ * autocannon runs onResponse (the captures) and then emits 'response' for the same answer, before
+ * it moves to the next request, so both see the pass state of the answer's request. A step that
+ * returns no request makes autocannon start the list again: that is how a failed step ends its pass.
+ */
+
+/** The parts of autocannon's client this reads. */
+export interface TrafficClient extends EventEmitter {
+  requestIterator?: { context: PassState };
+  _connect?: () => void;
+}
+
+/** Where a client keeps the part of the request in flight when it last (re)connected: a timeout reconnects first. */
+const PART_AT_CONNECT = Symbol('perfgate.partAtConnect');
+type Tracked = TrafficClient & { [PART_AT_CONNECT]?: number };
+
+export interface TrafficDriver {
+  /** autocannon's `requests` and `initialContext` options. */
+  requests: autocannon.Request[];
+  initialContext: PassState;
+  /** Called once per client as autocannon builds it. */
+  setupClient(client: TrafficClient): void;
+  response(client: TrafficClient, status: number, latencyMs: number, busyMs: number): void;
+  failure(client: TrafficClient, kind: string, busyMs: number): void;
+  timeout(client: TrafficClient, busyMs: number): void;
+}
+
+export function trafficDriver(steps: TrafficStep[], tally: TrafficTally, isExpected: ((status: number) => boolean)[], lastStep: number | null): TrafficDriver {
+  const requests = steps.map((step): autocannon.Request => {
+    const request: autocannon.Request = {
+      setupRequest: (req, context) => {
+        const prepared = step.prepare(context as unknown as PassState);
+        if (prepared === null) return null as unknown as autocannon.Request;
+        return { ...req, method: prepared.method as autocannon.Request['method'], path: prepared.path, headers: prepared.headers, body: prepared.body ?? '' };
+      },
+    };
+    if (step.onResponse) {
+      const capture = step.onResponse;
+      request.onResponse = (status, body, context, headers) => {
+        const state = context as unknown as PassState;
+        // Only an expected answer is read: an error page has nothing to capture, and is an error already.
+        if (isExpected[state.part]!(status)) capture(state, body, (headers ?? {}) as Record<string, unknown>);
+      };
+    }
+    return request;
+  });
+
+  const stateOf = (client: TrafficClient): PassState => client.requestIterator!.context;
+  const failed = (state: PassState, part: number, kind: string, busyMs: number) => {
+    tally.parts[part]!.failure(kind, busyMs);
+    state.broken = true;
+  };
+  return {
+    requests,
+    initialContext: freshPassState(),
+    setupClient(client) {
+      const tracked = client as Tracked;
+      const connect = tracked._connect;
+      if (typeof connect !== 'function') return;
+      tracked._connect = function (this: unknown) {
+        if (tracked.requestIterator) tracked[PART_AT_CONNECT] = tracked.requestIterator.context.part;
+        connect.call(tracked);
+      };
+    },
+    response(client, status, latencyMs, busyMs) {
+      const state = stateOf(client);
+      const part = state.part;
+      if (state.failure !== null) {
+        failed(state, part, state.failure, busyMs);
+        state.failure = null;
+        return;
+      }
+      tally.parts[part]!.response(status, latencyMs, busyMs);
+      if (lastStep === null) return;
+      if (!isExpected[part]!(status)) {
+        state.broken = true;
+        return;
+      }
+      state.elapsedMs += latencyMs;
+      if (part === lastStep && !state.broken) tally.passCompleted(state.elapsedMs);
+    },
+    failure(client, kind, busyMs) {
+      const state = stateOf(client);
+      failed(state, state.part, kind, busyMs);
+    },
+    timeout(client, busyMs) {
+      // autocannon reconnects before it reports a timeout, and may have moved to the next request.
+      const tracked = client as Tracked;
+      failed(stateOf(client), tracked[PART_AT_CONNECT] ?? stateOf(client).part, 'timeout', busyMs);
+    },
+  };
+}
