@@ -6,6 +6,7 @@ import { measure, type Measurement, type MeasureDeps, type VariantTarget } from 
 import { buildResults, type ResultsMeta } from './results/build.js';
 import { loadSettingsByScenario } from './results/load-settings.js';
 import type { Results } from './results/schema.js';
+import { partNames } from './scenarios/parts.js';
 import { analyzeTests, combinedVerdict } from './tests/analyze.js';
 import { COMPARE_KIND } from './tests/registry.js';
 import { measureTests } from './tests/run.js';
@@ -40,7 +41,10 @@ export function analyzeOptions(config: Config, noBaselineReason?: string): Analy
     gated: config.analysis.gated,
     budgets: config.analysis.budgets,
     noiseK: config.analysis.noiseK,
-    scenarios: Object.fromEntries(config.scenarios.map((s) => [s.name, { thresholds: s.thresholds, budgets: s.budgets }])),
+    // A mix's requests and a journey's steps take their scenario's thresholds; its budgets are the whole's.
+    scenarios: Object.fromEntries(
+      config.scenarios.flatMap((s) => [[s.name, { thresholds: s.thresholds, budgets: s.budgets }], ...partNames(s).map((n) => [n, { thresholds: s.thresholds }])]),
+    ),
     noBaselineReason,
   };
 }

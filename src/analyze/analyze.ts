@@ -1,4 +1,5 @@
 import type { Results, ScenarioResult, TrialResult } from '../results/schema.js';
+import { gatesPart } from '../scenarios/parts.js';
 import { holm } from '../stats/index.js';
 import { checkBudgets, present } from './budgets.js';
 import { isComparable, loadSettingsCheck } from './comparable.js';
@@ -91,6 +92,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     metrics: metrics.map((m) => finish(m, adjusted.get(m), options.alpha, confidence)),
     budgets: checkBudgets(headTrials(scenario), merged(options.budgets, options.scenarios?.[scenario.name]?.budgets)),
     ...(loadSettings ? { loadSettings } : {}),
+    ...(scenario.partOf !== undefined ? { partOf: scenario.partOf } : {}),
   }));
 
   // A baseline whose every metric was measured under other load settings still counts as compared:
@@ -155,9 +157,10 @@ function singleVariant(scenario: ScenarioResult) {
 }
 
 function pendingMetric(spec: MetricSpec, scenario: ScenarioResult, mode: Mode, baseline: Results | null, options: AnalyzeOptions): Pending {
-  const gated = options.gated.includes(spec.name);
-  const configured = merged(options.thresholds, options.scenarios?.[scenario.name]?.thresholds)[spec.name] as number;
   const head = headTrials(scenario);
+  // A request of a mix or step of a journey decides the verdict only with enough answers a trial.
+  const gated = options.gated.includes(spec.name) && gatesPart(scenario, head);
+  const configured = merged(options.thresholds, options.scenarios?.[scenario.name]?.thresholds)[spec.name] as number;
 
   if (mode === 'paired') {
     const pairs = pairByRound(scenario.variants['base']?.trials ?? [], head, spec);

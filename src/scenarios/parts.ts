@@ -1,0 +1,82 @@
+import type { Scenario } from '../config/config.js';
+import type { LoadOutcome } from '../load/types.js';
+import type { ScenarioResult, TrialResult } from '../results/schema.js';
+import { scenarioKind } from './registry.js';
+
+/**
+ * The requests of a mix and the steps of a journey are measured, analyzed and gated as scenarios
+ * of their own, named "<scenario> › <request>" and marked `partOf` their scenario: the statistics,
+ * Holm's correction, the history and the verdict then treat them like any scenario, and the report
+ * gathers them into their scenario's per-request table. A scenario of one request has no parts.
+ */
+export const PART_SEPARATOR = ' › ';
+
+/**
+ * A part's metrics are gated only when the head's trials have at least this many successful
+ * answers of it each (their median): fewer make its p99 the largest of a handful, and a rare
+ * request would add a noisy test to Holm's family without a chance of deciding it.
+ */
+export const MIN_PART_SUCCESSES = 100;
+
+export function partNames(scenario: Scenario): string[] {
+  const t = scenario.traffic;
+  if (!t || t.requests.length < 2) return [];
+  return t.requests.map((r) => `${scenario.name}${PART_SEPARATOR}${r.name}`);
+}
+
+/** The results entries of a scenario's parts, empty, in the order of its requests. */
+export function partResults(scenario: Scenario, variants: readonly string[]): ScenarioResult[] {
+  const t = scenario.traffic;
+  if (!t || t.requests.length < 2) return [];
+  return t.requests.map((r) => ({
+    name: `${scenario.name}${PART_SEPARATOR}${r.name}`,
+    method: r.method,
+    path: r.path.parts.map((p, i) => p + (i < r.path.names.length ? `{{${r.path.names[i]}}}` : '')).join(''),
+    partOf: scenario.name,
+    variants: Object.fromEntries(variants.map((v) => [v, { trials: [] as TrialResult[] }])),
+  }));
+}
+
+/** What the scenario sends, for its results entry's `path` ("a mix of 3 requests"); null for one request. */
+export function trafficSummary(scenario: Scenario): string | null {
+  return scenario.traffic ? scenarioKind(scenario.traffic).summary(scenario.traffic) : null;
+}
+
+type Trial = Omit<TrialResult, 'round' | 'order'>;
+
+/**
+ * Each part's trial, from the whole's and the engine's per-part counts. CPU and memory belong to
+ * the whole (a process does not say which request it spent them on), so a part has none; its
+ * latency was measured in the same trial as the whole's, so the whole's Little's law check holds
+ * for it too.
+ */
+export function partTrials(whole: Trial, outcome: LoadOutcome): Trial[] {
+  return (outcome.parts ?? []).map((p) => ({
+    startedAt: whole.startedAt,
+    durationMs: p.durationMs,
+    requests: p.requests,
+    errors: p.errors,
+    statusCounts: p.statusCounts,
+    errorCounts: p.errorCounts,
+    throughput: p.throughput,
+    latencyMs: p.latencyMs,
+    histogram: p.histogram,
+    cpuMsPerRequest: null,
+    peakRssBytes: null,
+    targetRate: null,
+    overloaded: false,
+    interference: whole.interference,
+    ...(whole.connectionMode ? { connectionMode: whole.connectionMode } : {}),
+    ...(whole.littlesLaw !== undefined ? { littlesLaw: whole.littlesLaw } : {}),
+  }));
+}
+
+/** Whether a scenario's metrics may decide the verdict: always for a scenario, for a part with enough answers. */
+export function gatesPart(scenario: ScenarioResult, headTrials: readonly TrialResult[]): boolean {
+  if (scenario.partOf === undefined) return true;
+  if (headTrials.length === 0) return false;
+  const successes = headTrials.map((t) => t.requests - t.errors).sort((a, b) => a - b);
+  const mid = successes.length / 2;
+  const median = successes.length % 2 === 1 ? successes[Math.floor(mid)]! : (successes[mid - 1]! + successes[mid]!) / 2;
+  return median >= MIN_PART_SUCCESSES;
+}
