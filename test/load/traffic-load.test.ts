@@ -71,8 +71,8 @@ test('a journey captures the token and the id, and every step succeeds', async (
   const stepMeans = o.parts!.reduce((sum, p) => sum + p.latencyMs.mean, 0);
   expect(o.latencyMs.mean / stepMeans).toBeGreaterThan(0.85);
   expect(o.latencyMs.mean / stepMeans).toBeLessThan(1.15);
-  // The create step waits 5 ms on a timer, so a whole journey takes longer than that.
-  expect(o.latencyMs.p50).toBeGreaterThan(5);
+  // The create step waits 20 ms on a timer, so a whole journey takes longer than that.
+  expect(o.latencyMs.p50).toBeGreaterThan(20);
 });
 
 test('a wrong capture path is an error of its step naming what was missing; the pass goes no further', async () => {
