@@ -85,9 +85,11 @@ export async function runLoad(target: LoadTarget, profile: LoadProfile, options:
     else {
       // The probe sends the first request of a pass of its own, so the trial's sequence is untouched.
       const state = freshPassState();
-      const first = program.start()[0]!.prepare(state)!;
+      const step = program.start()[0]!;
+      const first = step.fixed ?? step.prepare(state)!;
       const probeUrl = new URL(first.path, url);
-      probed = await probeConnectionMode(requestSpec(probeUrl, { ...first, url: probeUrl.href, isExpectedStatus: target.isExpectedStatus }), traffic!.parts[state.part]!, probeWindow, timeoutMs, clock);
+      const spec = requestSpec(probeUrl, { ...first, url: probeUrl.href, isExpectedStatus: target.isExpectedStatus });
+      probed = await probeConnectionMode(spec, traffic!.parts[state.part ?? 0]!, probeWindow, timeoutMs, clock);
     }
   } catch (err) {
     return fail(err);

@@ -15,7 +15,7 @@ import type { TrafficTally } from './traffic-tally.js';
 
 /** The parts of autocannon's client this reads. */
 export interface TrafficClient extends EventEmitter {
-  requestIterator?: { context: PassState };
+  requestIterator?: { context: PassState; currentRequestIndex: number };
   _connect?: () => void;
 }
 
@@ -36,25 +36,30 @@ export interface TrafficDriver {
 
 export function trafficDriver(steps: TrafficStep[], tally: TrafficTally, isExpected: ((status: number) => boolean)[], lastStep: number | null): TrafficDriver {
   const requests = steps.map((step): autocannon.Request => {
-    const request: autocannon.Request = {
-      setupRequest: (req, context) => {
-        const prepared = step.prepare(context as unknown as PassState);
-        if (prepared === null) return null as unknown as autocannon.Request;
-        return { ...req, method: prepared.method as autocannon.Request['method'], path: prepared.path, headers: prepared.headers, body: prepared.body ?? '' };
-      },
-    };
+    const request: autocannon.Request = step.fixed
+      ? { ...step.fixed, method: step.fixed.method as autocannon.Request['method'], body: step.fixed.body ?? '' }
+      : {
+          setupRequest: (req, context) => {
+            const prepared = step.prepare(context as PassState);
+            if (prepared === null) return null as unknown as autocannon.Request;
+            return { ...req, method: prepared.method as autocannon.Request['method'], path: prepared.path, headers: prepared.headers, body: prepared.body ?? '' };
+          },
+        };
     if (step.onResponse) {
       const capture = step.onResponse;
+      const expected = isExpected[steps.indexOf(step)]!;
       request.onResponse = (status, body, context, headers) => {
-        const state = context as unknown as PassState;
         // Only an expected answer is read: an error page has nothing to capture, and is an error already.
-        if (isExpected[state.part]!(status)) capture(state, body, (headers ?? {}) as Record<string, unknown>);
+        if (expected(status)) capture(context as PassState, body, (headers ?? {}) as Record<string, unknown>);
       };
     }
     return request;
   });
 
   const stateOf = (client: TrafficClient): PassState => client.requestIterator!.context;
+  // Several steps: one part each, the step autocannon is on. One step: the part its prepare() picked.
+  const partOf =
+    steps.length > 1 ? (client: TrafficClient) => client.requestIterator!.currentRequestIndex : (client: TrafficClient) => stateOf(client).part ?? 0;
   const failed = (state: PassState, part: number, kind: string, busyMs: number) => {
     tally.parts[part]!.failure(kind, busyMs);
     state.broken = true;
@@ -67,14 +72,14 @@ export function trafficDriver(steps: TrafficStep[], tally: TrafficTally, isExpec
       const connect = tracked._connect;
       if (typeof connect !== 'function') return;
       tracked._connect = function (this: unknown) {
-        if (tracked.requestIterator) tracked[PART_AT_CONNECT] = tracked.requestIterator.context.part;
+        if (tracked.requestIterator) tracked[PART_AT_CONNECT] = partOf(tracked);
         connect.call(tracked);
       };
     },
     response(client, status, latencyMs, busyMs) {
       const state = stateOf(client);
-      const part = state.part;
-      if (state.failure !== null) {
+      const part = partOf(client);
+      if (state.failure) {
         failed(state, part, state.failure, busyMs);
         state.failure = null;
         return;
@@ -85,17 +90,17 @@ export function trafficDriver(steps: TrafficStep[], tally: TrafficTally, isExpec
         state.broken = true;
         return;
       }
-      state.elapsedMs += latencyMs;
-      if (part === lastStep && !state.broken) tally.passCompleted(state.elapsedMs);
+      const elapsed = (state.elapsedMs ?? 0) + latencyMs;
+      state.elapsedMs = elapsed;
+      if (part === lastStep && !state.broken) tally.passCompleted(elapsed);
     },
     failure(client, kind, busyMs) {
-      const state = stateOf(client);
-      failed(state, state.part, kind, busyMs);
+      failed(stateOf(client), partOf(client), kind, busyMs);
     },
     timeout(client, busyMs) {
       // autocannon reconnects before it reports a timeout, and may have moved to the next request.
       const tracked = client as Tracked;
-      failed(stateOf(client), tracked[PART_AT_CONNECT] ?? stateOf(client).part, 'timeout', busyMs);
+      failed(stateOf(client), tracked[PART_AT_CONNECT] ?? partOf(client), 'timeout', busyMs);
     },
   };
 }

@@ -15,27 +15,31 @@ export interface PreparedRequest {
 }
 
 /**
- * The state of one pass through the steps on one connection: a fresh one for every pass (autocannon
- * restarts its request list with a fresh context), so values captured by one journey never leak
- * into the next.
+ * The state of one pass through the steps on one connection: autocannon's per-client `context`,
+ * which it replaces with a fresh empty one at every pass through its request list, so values
+ * captured by one journey never leak into the next. Every field starts absent; an empty object is
+ * the cheapest thing for autocannon to copy once a pass.
  */
 export interface PassState {
   /** Template values: the pass's data row and what earlier steps captured. */
-  vars: Record<string, string | undefined>;
-  /** Index of the part (request of a mix, step of a journey) the request in flight belongs to. */
-  part: number;
+  vars?: Record<string, string | undefined>;
+  /** A one-step program (a mix): the part its prepare() picked for the request in flight. */
+  part?: number;
   /** Set by a step's capture when a value was missing: the step's answer counts as this error. */
-  failure: string | null;
+  failure?: string | null;
   /** A step of this pass failed: the remaining steps are skipped and the pass starts again. */
-  broken: boolean;
+  broken?: boolean;
   /** Sum of the pass's step latencies so far, milliseconds. */
-  elapsedMs: number;
-  /** Set by the first step: the pass has taken its data row. */
-  started: boolean;
+  elapsedMs?: number;
 }
 
 export interface TrafficStep {
-  /** The request to send, with state.part set to its part; null when the pass must start again. */
+  /**
+   * A request that never changes: autocannon builds it once and sends it as it is. Only a first
+   * step may be fixed: a later one must be able to skip itself when its pass has failed.
+   */
+  fixed?: PreparedRequest;
+  /** The request to send (a one-step program sets state.part); null when the pass must start again. */
   prepare(state: PassState): PreparedRequest | null;
   /** Called with each expected answer before it is counted; sets state.failure when a capture failed. */
   onResponse?(state: PassState, body: string, headers: Record<string, unknown>): void;
@@ -46,6 +50,10 @@ export interface TrafficPart {
   isExpectedStatus(status: number): boolean;
 }
 
+/**
+ * A program of several steps has one part per step, in order (a journey); a program of one step
+ * picks the part of each request in its prepare() (a mix).
+ */
 export interface TrafficProgram {
   parts: TrafficPart[];
   /**
@@ -58,5 +66,5 @@ export interface TrafficProgram {
 }
 
 export function freshPassState(): PassState {
-  return { vars: {}, part: 0, failure: null, broken: false, elapsedMs: 0, started: false };
+  return {};
 }

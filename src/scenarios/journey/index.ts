@@ -1,4 +1,4 @@
-import type { TrafficProgram, TrafficStep } from '../../load/traffic.js';
+import type { PassState, TrafficProgram, TrafficStep } from '../../load/traffic.js';
 import { didYouMean } from '../../config/suggest.js';
 import { applyCaptures, parseCapture } from '../capture.js';
 import { rowValues, type ScenarioKind } from '../kind.js';
@@ -59,19 +59,19 @@ export const journeyKind: ScenarioKind = {
       unit: 'journey',
       start(): TrafficStep[] {
         const row = rows === null ? null : rowPicker(rows.length, traffic.data!.order, traffic.seed);
+        // A pass takes its data row when a step first needs a value: the first step, or the first
+        // capture when the first step is fixed.
+        const varsOf = (state: PassState) => (state.vars ??= row === null ? {} : { ...rows![row()]! });
         return steps.map((step, i): TrafficStep => ({
+          ...(i === 0 && templateNames(step).length === 0 ? { fixed: renderRequest(step, {})! } : {}),
           prepare(state) {
-            if (i === 0) {
-              state.vars = row === null ? {} : { ...rows![row()]! };
-              state.started = true;
-            } else if (state.broken || !state.started) return null;
-            state.part = i;
-            return renderRequest(step, state.vars);
+            if (i > 0 && state.broken) return null;
+            return renderRequest(step, varsOf(state));
           },
           ...(step.captures.length > 0
             ? {
                 onResponse(state, body, headers) {
-                  const missing = applyCaptures(step.captures, body, headers, state.vars);
+                  const missing = applyCaptures(step.captures, body, headers, varsOf(state));
                   if (missing !== null) state.failure = missing;
                 },
               }
