@@ -5,7 +5,7 @@ import type { RunningService, ServiceSpec, UsageSeries, UsageSeriesOptions } fro
 import { formatDuration, makePlan, roundGroups, type Plan, type TrialSlot } from '../plan/plan.js';
 import type { TrafficProgram } from '../load/traffic.js';
 import type { ScenarioResult, TrialResult } from '../results/schema.js';
-import { partNames, partResults, partTrials, trafficSummary } from '../scenarios/parts.js';
+import { partNames, partResults, partsThatAlwaysFailed, partTrials, trafficSummary } from '../scenarios/parts.js';
 import { scenarioKind } from '../scenarios/registry.js';
 
 /** One side of the comparison: its service (or none, when it already runs) and where to send load. */
@@ -158,6 +158,10 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
             throw new LoadError(
               `every warmup request of scenario "${s.name}" to ${v.name} (${v.urlFor(s)}) failed: ${describeErrors(w.errorCounts)}`,
             );
+          }
+          const failedParts = partsThatAlwaysFailed(w);
+          if (failedParts.length > 0) {
+            throw new LoadError(`every warmup request of ${failedParts.join('; and of ')}, in scenario "${s.name}" to ${v.name}, failed`);
           }
         }
       }

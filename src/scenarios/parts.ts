@@ -80,3 +80,18 @@ export function gatesPart(scenario: ScenarioResult, headTrials: readonly TrialRe
   const median = successes.length % 2 === 1 ? successes[Math.floor(mid)]! : (successes[mid - 1]! + successes[mid]!) / 2;
   return median >= MIN_PART_SUCCESSES;
 }
+
+/**
+ * The parts of a warmup whose every request failed, as "step "create": capture "id": no $.id in the
+ * response body ×12": a wrong capture path or a broken endpoint fails every pass the same way, and
+ * is better told before measuring than read as an error rate afterwards.
+ */
+export function partsThatAlwaysFailed(outcome: LoadOutcome): string[] {
+  const label = outcome.units ? 'step' : 'request';
+  return (outcome.parts ?? [])
+    .filter((p) => p.requests > 0 && p.errors === p.requests)
+    .map((p) => {
+      const kinds = Object.entries(p.errorCounts).sort((a, b) => b[1] - a[1]).slice(0, 2).map(([k, n]) => `${k} ×${n}`);
+      return `${label} "${p.name}": ${kinds.join(', ') || 'no answer'}`;
+    });
+}

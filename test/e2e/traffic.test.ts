@@ -88,18 +88,14 @@ describe('mixes and journeys on the example service (CLI)', { timeout: 60_000 },
     expect(stats.distinctItemIds).toBeGreaterThan(150);
   });
 
-  test('a journey captures the token and the id, every step succeeds, and CPU is given per journey', async () => {
-    const port = await findFreePort();
-    writeFileSync(
-      join(dir, 'journey.yml'),
-      `start: node ${SERVER} --tag ${dir} journey
+  const journeyConfig = (port: number, idPath: string) => `start: node ${SERVER} --tag ${dir} journey
 port: ${port}
 compare: none
 scenarios:
   - name: checkout
     journey:
       - { name: login, method: POST, path: /login, body: { user: ann }, capture: { token: $.token } }
-      - { name: create, method: POST, path: /api/orders, headers: { authorization: "Bearer {{token}}" }, capture: { id: $.id } }
+      - { name: create, method: POST, path: /api/orders, headers: { authorization: "Bearer {{token}}" }, capture: { id: ${idPath} } }
       - { name: get, path: "/api/orders/{{id}}", headers: { authorization: "Bearer {{token}}" } }
 connections: 4
 warmup: 300ms
@@ -107,8 +103,18 @@ duration: 500ms
 min-rounds: 1
 max-rounds: 1
 rounds-per-process: 1
-`,
-    );
+`;
+
+  test('a wrong capture path stops the run with an error naming the step and what was missing', async () => {
+    writeFileSync(join(dir, 'wrong.yml'), journeyConfig(await findFreePort(), '$.orderId'));
+    const r = await runBuiltCli(['run', '--config', 'wrong.yml', '--output', 'wrong.json'], { cwd: dir });
+    expect(r.code).not.toBe(0);
+    expect(r.code).not.toBe(1);
+    expect(r.stderr + r.stdout).toMatch(/every warmup request of step "create": capture "id": no \$\.orderId in the response body ×\d+, in scenario "checkout" to head, failed/);
+  });
+
+  test('a journey captures the token and the id, every step succeeds, and CPU is given per journey', async () => {
+    writeFileSync(join(dir, 'journey.yml'), journeyConfig(await findFreePort(), '$.id'));
     const r = await runBuiltCli(['run', '--config', 'journey.yml', '--output', 'journey.json'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     const results = JSON.parse(readFileSync(join(dir, 'journey.json'), 'utf8')) as Results;
