@@ -73,7 +73,8 @@ export async function runPipeline(input: PipelineInput, deps: MeasureDeps): Prom
   const config = { ...input.config, scenarios: input.config.scenarios.filter((s) => compareTest?.scenarios.includes(s.name)) };
   const paired = input.variants.length > 1;
   const comparing = paired || input.baseline !== null;
-  const gatedCount = config.analysis.gated.length * config.scenarios.length;
+  // A mix's requests and a journey's steps are gated too: they share Holm's family.
+  const gatedCount = config.analysis.gated.length * config.scenarios.reduce((n, s) => n + 1 + partNames(s).length, 0);
   // A run with nothing to compare against (a baseline in the making) measures as many rounds as a
   // comparison would, so the baseline it becomes has enough trials for a later test.
   const minRoundsForSignificance = paired

@@ -1,5 +1,5 @@
 import type { Results, ScenarioResult, TrialResult } from '../results/schema.js';
-import { gatesPart } from '../scenarios/parts.js';
+import { gatesPart, journeyCpu } from '../scenarios/parts.js';
 import { holm } from '../stats/index.js';
 import { checkBudgets, present } from './budgets.js';
 import { isComparable, loadSettingsCheck } from './comparable.js';
@@ -93,6 +93,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     budgets: checkBudgets(headTrials(scenario), merged(options.budgets, options.scenarios?.[scenario.name]?.budgets)),
     ...(loadSettings ? { loadSettings } : {}),
     ...(scenario.partOf !== undefined ? { partOf: scenario.partOf } : {}),
+    ...journeyCpuOf(scenario, mode, baseline),
   }));
 
   // A baseline whose every metric was measured under other load settings still counts as compared:
@@ -136,6 +137,14 @@ function withLoadSettings<P extends { scenario: ScenarioResult; metrics: Pending
     return { ...rest, threshold: widenedFrom ?? m.threshold, shift: null, notComparable: true };
   });
   return { ...p, metrics, loadSettings: check };
+}
+
+/** A journey's CPU per completed journey, head against what it is compared with. */
+function journeyCpuOf(scenario: ScenarioResult, mode: Mode, baseline: Results | null): { cpuPerJourney?: { baseline: number | null; head: number | null } } {
+  const base =
+    mode === 'paired' ? (scenario.variants['base']?.trials ?? []) : mode === 'independent' ? headTrials(baseline?.scenarios.find((s) => s.name === scenario.name)) : [];
+  const cpu = journeyCpu(base, headTrials(scenario));
+  return cpu === null ? {} : { cpuPerJourney: cpu };
 }
 
 /** Same-runner A/B: both variants measured in this run. */

@@ -130,6 +130,10 @@ export function scenarioSection(s: ScenarioAnalysis, options: SectionOptions): S
     );
   }
   const notes = metrics.flatMap(metricNotes);
+  if (s.cpuPerJourney && s.cpuPerJourney.head !== null) {
+    const base = options.compare && s.cpuPerJourney.baseline !== null ? ` (${options.baseLabel} ${value(s.cpuPerJourney.baseline, 'ms')})` : '';
+    notes.push(`CPU per completed journey: ${value(s.cpuPerJourney.head, 'ms')}${base}; shown, not tested.`);
+  }
   if (notes.length > 0) out.push(notes.map((n) => `- ${n}`).join('\n'));
   const perRequest = partsTable(s.name, parts, options);
   if (perRequest !== null) out.push(perRequest);

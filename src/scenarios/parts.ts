@@ -95,3 +95,15 @@ export function partsThatAlwaysFailed(outcome: LoadOutcome): string[] {
       return `${label} "${p.name}": ${kinds.join(', ') || 'no answer'}`;
     });
 }
+
+/** The median CPU time per completed journey of each side; null for a scenario that is no journey. */
+export function journeyCpu(baseline: readonly TrialResult[], head: readonly TrialResult[]): { baseline: number | null; head: number | null } | null {
+  if (!head.some((t) => t.journeys !== undefined)) return null;
+  const median = (trials: readonly TrialResult[]) => {
+    const v = trials.map((t) => t.cpuMsPerJourney).filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
+    if (v.length === 0) return null;
+    const mid = v.length / 2;
+    return v.length % 2 === 1 ? v[Math.floor(mid)]! : (v[mid - 1]! + v[mid]!) / 2;
+  };
+  return { baseline: median(baseline), head: median(head) };
+}

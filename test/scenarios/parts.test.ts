@@ -39,3 +39,13 @@ test('a request with fewer answers a trial is shown, not gated', () => {
   expect(p50.status).toBe('regressed');
   expect(a.verdict).toBe('pass');
 });
+
+test('a journey shows its CPU per completed journey beside the compared side', () => {
+  const journey = (cpu: number) => rounds(10, 3_000).map((t) => ({ ...t, journeys: 1_000, cpuMsPerJourney: cpu * (1 + t.round * 0.01) }));
+  const head = results({ checkout: { base: journey(0.4), head: journey(0.5) } });
+  const a = analyze({ baseline: null, head, options: options({ gated: ['p50'] }) });
+  // Medians of 10 rounds at +0%..+9%: (1.04 + 1.05) / 2 of each.
+  expect(a.scenarios[0]!.cpuPerJourney!.baseline).toBeCloseTo(0.4 * 1.045, 9);
+  expect(a.scenarios[0]!.cpuPerJourney!.head).toBeCloseTo(0.5 * 1.045, 9);
+  expect(renderComment(a, artifactContext())).toContain('CPU per completed journey: 0.522 ms (baseline 0.418 ms); shown, not tested.');
+});
