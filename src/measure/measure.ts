@@ -96,6 +96,9 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
     roundsPerProcess: perProcess,
   });
   for (const note of plan.notes) deps.log(`note: ${note}`);
+  for (const s of config.scenarios) {
+    if (s.traffic) deps.log(`scenario "${s.name}": ${scenarioKind(s.traffic).summary(s.traffic)}, ${scenarioKind(s.traffic).description}`);
+  }
   if (!restarting && variants.some((v) => v.service)) {
     deps.log('note: a variant has no start command, so no service is restarted: rounds, not processes, are the unit of the test');
   }

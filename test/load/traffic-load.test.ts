@@ -110,3 +110,20 @@ test('a mix follows its weights, and a data file sends different ids', async () 
   expect(after.distinctItemIds - before.distinctItemIds).toBeGreaterThan(30);
   expect(after.distinctItemIds).toBeLessThanOrEqual(40);
 });
+
+test('a journey under the rate profile sends the rate asked for, every step counted', async () => {
+  const s = scenario(JOURNEY.replace('ID_PATH', '$.id'));
+  const program = scenarioKind(s.traffic!).program(s.traffic!, parseStatusSpec);
+  const o = await runLoad(
+    { url: s.url, method: 'GET', headers: {}, isExpectedStatus: parseStatusSpec('2xx'), traffic: program },
+    { kind: 'rate', rate: 200, connections: 8 },
+    { durationMs: 500 },
+  );
+  expect(o.errors).toBe(0);
+  // 200 requests a second over 0.5 s, spread over the steps; the probe's answer counts too.
+  expect(o.requests).toBeGreaterThanOrEqual(90);
+  expect(o.requests).toBeLessThanOrEqual(102);
+  expect(o.parts!.reduce((n, p) => n + p.requests, 0)).toBe(o.requests);
+  expect(o.targetRate).toBe(200);
+  expect(o.units!.completed).toBeGreaterThan(10);
+});
