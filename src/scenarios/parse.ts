@@ -58,7 +58,7 @@ export function parseTraffic(input: TrafficInput, problems: string[]): Traffic |
   const items: unknown[] =
     kinds.length > 0
       ? Array.isArray(raw[kindName]) ? (raw[kindName] as unknown[]) : []
-      : [{ name: raw.name, ...pick(raw, ['method', 'path', 'headers', 'body', 'expect-status']) }];
+      : [{ name: raw.name, ...pick(raw, ['method', 'path', 'headers', 'body', 'expect-status']), ...pathOfUrl(raw) }];
   if (kinds.length > 0 && !Array.isArray(raw[kindName])) {
     problems.push(`${at}.${kindName}: expected a list of requests, e.g. "- { name: list, path: /api/items }"`);
     return null;
@@ -91,6 +91,14 @@ export function parseTraffic(input: TrafficInput, problems: string[]): Traffic |
   const traffic: Traffic = { kind: kindName, requests, seed, data };
   if (problems.length === 0 || requests.length === items.length) kind.check(traffic, at, problems);
   return traffic;
+}
+
+/** A data-only scenario written with a full `url`: its path and query are the request's path. */
+function pathOfUrl(raw: Record<string, unknown>): { path?: string } {
+  if (raw.path !== undefined || typeof raw.url !== 'string') return {};
+  // The url field comes normalized, with the braces of its templates percent-encoded.
+  const path = raw.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/%7B%7B/gi, '{{').replace(/%7D%7D/gi, '}}');
+  return { path: path || '/' };
 }
 
 function pick(raw: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {

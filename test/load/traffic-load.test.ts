@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { parseStatusSpec, runLoad } from '../../src/load/index.js';
 import type { LoadOutcome } from '../../src/load/types.js';
 import { scenarioKind } from '../../src/scenarios/registry.js';
+import { PYTHON_FIXTURE_SERVER, startFixtureServer } from './fixture-server.js';
 
 // The example service as a child process, driven by runLoad with mixes and journeys read from a config.
 const SERVER = fileURLToPath(new URL('../../examples/service/server.mjs', import.meta.url));
@@ -126,4 +127,18 @@ test('a journey under the rate profile sends the rate asked for, every step coun
   expect(o.parts!.reduce((n, p) => n + p.requests, 0)).toBe(o.requests);
   expect(o.targetRate).toBe(200);
   expect(o.units!.completed).toBeGreaterThan(10);
+});
+
+test('a service that closes every connection is refused for a mix, saying why', async () => {
+  const closing = await startFixtureServer({}, ['python3', PYTHON_FIXTURE_SERVER]);
+  try {
+    const c = loadConfig({ fileText: `url: ${closing.url}\nscenarios:\n  - { name: m, mix: [{ name: a, path: /a }, { name: b, path: /b }] }\n` });
+    const s = c.scenarios[0]!;
+    const program = scenarioKind(s.traffic!).program(s.traffic!, parseStatusSpec);
+    await expect(
+      runLoad({ url: s.url, method: 'GET', headers: {}, isExpectedStatus: parseStatusSpec('2xx'), traffic: program }, { kind: 'closed', connections: 2 }, { durationMs: 300 }),
+    ).rejects.toThrow(/closes its connection after each answer .*; a mix or journey needs connections kept open \(HTTP keep-alive\)/);
+  } finally {
+    await closing.stop();
+  }
 });

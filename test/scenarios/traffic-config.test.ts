@@ -140,3 +140,15 @@ tests:
 `);
   expect(p).toEqual([expect.stringContaining('test "capacity" (kind capacity) runs on scenario "shop", a mix')]);
 });
+
+test('a data-only scenario with a full url takes its path and query from it', () => {
+  const c = load(`
+scenarios:
+  - { name: user, url: "http://127.0.0.1:3000/users/{{id}}?full=1", data: users.csv }
+`);
+  const s = c.scenarios[0]!;
+  expect(s.url).toBe('http://127.0.0.1:3000/');
+  const step = scenarioKind(s.traffic!).program(s.traffic!, () => () => true).start()[0]!;
+  expect(step.prepare(freshPassState())!.path).toBe('/users/1?full=1');
+  expect(step.prepare(freshPassState())!.path).toBe('/users/2?full=1');
+});
