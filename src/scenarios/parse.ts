@@ -49,8 +49,9 @@ export function parseTraffic(input: TrafficInput, problems: string[]): Traffic |
 
   const kindName = kinds[0] ?? 'mix';
   const kind = SCENARIO_KINDS[kindName]!;
-  for (const field of ['path', 'url', 'method', 'body'] as const) {
-    if (kinds.length > 0 && raw[field] !== undefined && field !== 'url') {
+  // A mix or journey scenario's own `url` is the origin of its requests; the rest belongs to them.
+  for (const field of ['path', 'method', 'body'] as const) {
+    if (kinds.length > 0 && raw[field] !== undefined) {
       problems.push(`${at}.${field}: a ${kindName} scenario sends the requests of its "${kindName}" list; give "${field}" on each of them instead`);
     }
   }
@@ -89,7 +90,8 @@ export function parseTraffic(input: TrafficInput, problems: string[]): Traffic |
     requests.push(request);
   });
   const traffic: Traffic = { kind: kindName, requests, seed, data };
-  if (problems.length === 0 || requests.length === items.length) kind.check(traffic, at, problems);
+  // Templates are checked against the whole list, so only once every item could be read.
+  if (requests.length === items.length) kind.check(traffic, at, problems);
   return traffic;
 }
 
