@@ -16,12 +16,16 @@ import type { TrafficTally } from './traffic-tally.js';
 /** The parts of autocannon's client this reads. */
 export interface TrafficClient extends EventEmitter {
   requestIterator?: { context: PassState; currentRequestIndex: number };
-  _connect?: () => void;
+  _destroyConnection?: () => void;
 }
 
-/** Where a client keeps the part of the request in flight when it last (re)connected: a timeout reconnects first. */
-const PART_AT_CONNECT = Symbol('perfgate.partAtConnect');
-type Tracked = TrafficClient & { [PART_AT_CONNECT]?: number };
+/**
+ * Where a client keeps the part and pass of the request it dropped with its connection. On a
+ * timeout autocannon drops the connection, reconnects and sends the next request, and only then
+ * reports the timeout: by then it may be on the next step, or a new pass.
+ */
+const DROPPED = Symbol('perfgate.dropped');
+type Tracked = TrafficClient & { [DROPPED]?: { part: number; state: PassState }; pipelinedRequests?: { size?(): number } };
 
 export interface TrafficDriver {
   /** autocannon's `requests` and `initialContext` options. */
@@ -69,11 +73,16 @@ export function trafficDriver(steps: TrafficStep[], tally: TrafficTally, isExpec
     initialContext: freshPassState(),
     setupClient(client) {
       const tracked = client as Tracked;
-      const connect = tracked._connect;
-      if (typeof connect !== 'function') return;
-      tracked._connect = function (this: unknown) {
-        if (tracked.requestIterator) tracked[PART_AT_CONNECT] = partOf(tracked);
-        connect.call(tracked);
+      const drop = tracked._destroyConnection;
+      if (typeof drop !== 'function') return;
+      tracked._destroyConnection = function (this: unknown) {
+        // A request dropped unanswered ends its pass before the reconnect sends the next step.
+        if (tracked.requestIterator && (tracked.pipelinedRequests?.size?.() ?? 0) > 0) {
+          const state = stateOf(tracked);
+          tracked[DROPPED] = { part: partOf(tracked), state };
+          state.broken = true;
+        }
+        drop.call(tracked);
       };
     },
     response(client, status, latencyMs, busyMs) {
@@ -98,9 +107,8 @@ export function trafficDriver(steps: TrafficStep[], tally: TrafficTally, isExpec
       failed(stateOf(client), partOf(client), kind, busyMs);
     },
     timeout(client, busyMs) {
-      // autocannon reconnects before it reports a timeout, and may have moved to the next request.
-      const tracked = client as Tracked;
-      failed(stateOf(client), tracked[PART_AT_CONNECT] ?? partOf(client), 'timeout', busyMs);
+      const at = (client as Tracked)[DROPPED] ?? { part: partOf(client), state: stateOf(client) };
+      failed(at.state, at.part, 'timeout', busyMs);
     },
   };
 }

@@ -142,3 +142,28 @@ test('a service that closes every connection is refused for a mix, saying why', 
     await closing.stop();
   }
 });
+
+test('a journey step that times out is an error of that step, and its pass goes no further', async () => {
+  const hanging = await startFixtureServer({ HANG_PATH: '/hang' });
+  try {
+    const c = loadConfig({
+      fileText: `url: ${hanging.url}\nscenarios:\n  - { name: j, journey: [{ name: first, path: /ok }, { name: stuck, path: /hang }, { name: never, path: /ok }] }\n`,
+    });
+    const s = c.scenarios[0]!;
+    const program = scenarioKind(s.traffic!).program(s.traffic!, parseStatusSpec);
+    const o = await runLoad(
+      { url: s.url, method: 'GET', headers: {}, isExpectedStatus: parseStatusSpec('2xx'), traffic: program },
+      { kind: 'closed', connections: 2 },
+      { durationMs: 700, timeoutMs: 100 },
+    );
+    const [first, stuck, never] = o.parts!;
+    expect(first!.errors).toBe(0);
+    expect(first!.successes).toBeGreaterThanOrEqual(2);
+    expect(stuck!.errorCounts).toEqual({ timeout: stuck!.requests });
+    expect(stuck!.requests).toBeGreaterThanOrEqual(2);
+    expect(never!.requests).toBe(0);
+    expect(o.units!.completed).toBe(0);
+  } finally {
+    await hanging.stop();
+  }
+});
