@@ -1,6 +1,6 @@
 import type { Config, Scenario } from '../config/config.js';
 import { LoadError } from '../errors.js';
-import type { LoadOptions, LoadOutcome, LoadProfile } from '../load/index.js';
+import type { LoadOptions, LoadOutcome, LoadProfile, LoadTarget } from '../load/index.js';
 import type { RunningService, ServiceSpec, UsageSeries, UsageSeriesOptions } from '../service/index.js';
 import { formatDuration, makePlan, roundGroups, type Plan, type TrialSlot } from '../plan/plan.js';
 import type { TrafficProgram } from '../load/traffic.js';
@@ -20,8 +20,9 @@ export interface VariantTarget {
 /** What measuring needs from the outside world, passed in so tests can drive it. */
 export interface MeasureDeps {
   startService(spec: ServiceSpec): Promise<RunningService>;
+  /** A mix or journey comes as `target.traffic` (load/traffic.ts). */
   runLoad(
-    target: { url: string; method: string; headers: Record<string, string>; body?: string; isExpectedStatus: (s: number) => boolean },
+    target: LoadTarget,
     profile: LoadProfile,
     opts: LoadOptions,
   ): Promise<LoadOutcome>;
