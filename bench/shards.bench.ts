@@ -5,8 +5,8 @@
  *
  * - Measuring time of the single job and of each shard, and each shard's share of the single job's
  *   (goal: ≤ 30% each). Every run measures the same fixed number of rounds (min-rounds =
- *   max-rounds = PERFGATE_BENCH_ROUNDS, 6), so the times compare like with like; a real shard
- *   measures its whole time budget instead.
+ *   max-rounds = PERFGATE_BENCH_ROUNDS, 6), so the times compare like with like; a real shard also
+ *   measures the rounds the whole suite plans, but never stops early as a single job may.
  * - The merge's own overhead: writing and reading the shard files, mergeShards, the analysis of
  *   the merged file, writing it (goal: < 30 s). The action adds the downloads of N small artifacts.
  * - The merged verdict against one job's verdict over the same recorded rounds: the 4 shard files

@@ -8,6 +8,7 @@ import type { ShardSpec } from './plan/shards.js';
 import { buildResults, type ResultsMeta } from './results/build.js';
 import { loadSettingsByScenario } from './results/load-settings.js';
 import type { Results } from './results/schema.js';
+import { partNames } from './scenarios/parts.js';
 import { analyzeTests, combinedVerdict } from './tests/analyze.js';
 import { COMPARE_KIND } from './tests/registry.js';
 import { measureTests } from './tests/run.js';
@@ -48,7 +49,10 @@ export function analyzeOptions(config: Config, noBaselineReason?: string): Analy
     gated: config.analysis.gated,
     budgets: config.analysis.budgets,
     noiseK: config.analysis.noiseK,
-    scenarios: Object.fromEntries(config.scenarios.map((s) => [s.name, { thresholds: s.thresholds, budgets: s.budgets }])),
+    // A mix's requests and a journey's steps take their scenario's thresholds; its budgets are the whole's.
+    scenarios: Object.fromEntries(
+      config.scenarios.flatMap((s) => [[s.name, { thresholds: s.thresholds, budgets: s.budgets }], ...partNames(s).map((n) => [n, { thresholds: s.thresholds }])]),
+    ),
     noBaselineReason,
   };
 }
@@ -91,8 +95,9 @@ export async function runPipeline(input: PipelineInput, deps: MeasureDeps): Prom
   const config = share ? compareScope(share.config) : suite;
   const paired = input.variants.length > 1;
   const comparing = paired || input.baseline !== null;
-  // Of the whole suite even in a shard: Holm runs over every scenario of every shard once merged.
-  const gatedCount = suite.analysis.gated.length * suite.scenarios.length;
+  // Of the whole suite even in a shard: Holm runs over every scenario of every shard once merged;
+  // a mix's requests and a journey's steps are gated too, in the same family.
+  const gatedCount = suite.analysis.gated.length * suite.scenarios.reduce((n, s) => n + 1 + partNames(s).length, 0);
   // A run with nothing to compare against (a baseline in the making) measures as many rounds as a
   // comparison would, so the baseline it becomes has enough trials for a later test.
   const minRoundsForSignificance = paired
@@ -120,14 +125,15 @@ export async function runPipeline(input: PipelineInput, deps: MeasureDeps): Prom
   }
   const options = analyzeOptions(config, input.noBaselineReason);
   // A shard cannot tell when the merged analysis is decided (Holm over scenarios it never sees),
-  // so it measures its whole budget, as a run that becomes the baseline does.
+  // so it measures all the rounds the whole suite plans (roundsAsFor below), as a run that becomes
+  // the baseline does.
   const shouldStop = comparing && input.stopEarly !== false && !input.shard
     ? (scenarios: Results['scenarios'], rounds: number) =>
         decided(analyze({ baseline: input.baseline, head: buildResults(meta, { scenarios, rounds, disturbedRounds: 0 }), options }))
     : undefined;
 
   const measurement = config.scenarios.length > 0
-    ? await measure({ config, variants: input.variants, minRoundsForSignificance, shouldStop, signal: input.signal }, deps)
+    ? await measure({ config, variants: input.variants, minRoundsForSignificance, shouldStop, signal: input.signal, ...(share ? { roundsAsFor: suite.scenarios.map((s) => s.name) } : {}) }, deps)
     : null;
   const tests = await measureTests({ config: share?.config ?? input.config, variants: input.variants, signal: input.signal }, deps);
   const built = buildResults(meta, measurement ?? { scenarios: [], rounds: 0, disturbedRounds: 0 });

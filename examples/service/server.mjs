@@ -12,7 +12,15 @@
 //   LIMIT_SERVICE_MS   rest wait in a first-come queue; each takes this long (default 50, a timer,
 //                      no CPU). So its capacity is known: LIMIT_CONCURRENCY / LIMIT_SERVICE_MS,
 //                      200 req/s by default, and above it the queue grows at the excess rate.
+//   WRITE_SLOWER_PERCENT  makes only the write endpoint (POST /api/orders) this much slower: its
+//                      wait (20 ms, a timer: long beside the timers' 1 ms granularity) grows by
+//                      this percentage, nothing else changes
 //   PORT              port to listen on (default 3000); HOST (default 127.0.0.1)
+//
+// Endpoints for mixes and journeys: POST /login {"user"} answers {"token"}; GET /api/me needs
+// "Authorization: Bearer <token>" (401 without); POST /api/orders creates an order and answers
+// {"id"} (201), GET /api/orders/<id> reads it back (404 for an unknown id); GET /api/items/<id>
+// reads one item and counts the distinct ids asked for (in /stats as distinctItemIds).
 import http from 'node:http';
 
 const env = (name, fallback) => {
@@ -36,6 +44,8 @@ const leakBytes = env('LEAK_BYTES', 0);
 const errorRate = env('ERROR_RATE', 0);
 const limitConcurrency = Math.max(1, Math.floor(env('LIMIT_CONCURRENCY', 10)));
 const limitServiceMs = env('LIMIT_SERVICE_MS', 50);
+const writeSlowerPercent = env('WRITE_SLOWER_PERCENT', 0);
+const WRITE_WAIT_MS = 20;
 
 // Busy-wait on a CPU clock so the work is CPU time, not wall time: on a busy machine the
 // request then takes longer, as real CPU work would.
@@ -57,6 +67,33 @@ let served = 0;
 let errorCredit = 0;
 
 const BASE_CPU_US = { '/api/items': 50, '/api/compute': 400, '/api/slow': 20, '/api/limited': 0, '/health': 0, '/stats': 0 };
+
+// Sessions, orders and the ids seen, for mixes and journeys. Bounded, so a long run does not grow.
+const MAX_KEPT = 100_000;
+const tokens = new Map();
+const orders = new Map();
+const itemIdsSeen = new Set();
+let nextOrder = 1;
+const remember = (map, key, value) => {
+  if (map.size >= MAX_KEPT) map.delete(map.keys().next().value);
+  map.set(key, value);
+};
+const readBody = (req, done) => {
+  let text = '';
+  req.setEncoding('utf8');
+  req.on('data', (c) => (text += c));
+  req.on('end', () => {
+    try {
+      done(text === '' ? {} : JSON.parse(text));
+    } catch {
+      done(null);
+    }
+  });
+};
+const bearer = (req) => {
+  const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+  return m ? tokens.get(m[1]) : undefined;
+};
 
 // /api/limited: a fixed number of workers and a queue in front of them, like a connection pool.
 let busyWorkers = 0;
@@ -85,7 +122,44 @@ const server = http.createServer((req, res) => {
   if (path === '/health') return send(200, { ok: true });
   if (path === '/stats') {
     const u = process.cpuUsage();
-    return send(200, { served, cpuUs: u.user + u.system, rss: process.memoryUsage().rss });
+    return send(200, { served, cpuUs: u.user + u.system, rss: process.memoryUsage().rss, distinctItemIds: itemIdsSeen.size });
+  }
+  if (path === '/login' && req.method === 'POST') {
+    return readBody(req, (body) => {
+      if (!body || typeof body.user !== 'string') return send(400, { error: 'expected {"user": "<name>"}' });
+      served++;
+      burnCpu(50);
+      const token = `tok-${body.user}-${served}`;
+      remember(tokens, token, body.user);
+      send(200, { token, user: body.user });
+    });
+  }
+  if (path === '/api/me') {
+    served++;
+    const user = bearer(req);
+    return user === undefined ? send(401, { error: 'log in first' }) : send(200, { user });
+  }
+  if (path === '/api/orders' && req.method === 'POST') {
+    return readBody(req, (body) => {
+      served++;
+      burnCpu(50);
+      const id = nextOrder++;
+      remember(orders, id, { id, user: bearer(req) ?? null, ...(body ?? {}) });
+      setTimeout(() => send(201, { id }), WRITE_WAIT_MS * (1 + writeSlowerPercent / 100));
+    });
+  }
+  const orderId = /^\/api\/orders\/(\d+)$/.exec(path);
+  if (orderId) {
+    served++;
+    const order = orders.get(Number(orderId[1]));
+    return order ? send(200, order) : send(404, { error: `no order ${orderId[1]}` });
+  }
+  const itemId = /^\/api\/items\/([^/]+)$/.exec(path);
+  if (itemId) {
+    served++;
+    if (itemIdsSeen.size < MAX_KEPT) itemIdsSeen.add(itemId[1]);
+    burnCpu(20);
+    return send(200, items[(Number(itemId[1]) || 0) % items.length]);
   }
   const base = BASE_CPU_US[path];
   if (base === undefined) return send(404, { error: `no such endpoint ${path}` });

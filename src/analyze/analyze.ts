@@ -1,4 +1,5 @@
 import type { Results, ScenarioResult, TrialResult } from '../results/schema.js';
+import { gatesPart, journeyCpu } from '../scenarios/parts.js';
 import { holm } from '../stats/index.js';
 import { checkBudgets, present } from './budgets.js';
 import { isComparable, loadSettingsCheck } from './comparable.js';
@@ -91,6 +92,8 @@ export function analyze(input: AnalyzeInput): Analysis {
     metrics: metrics.map((m) => finish(m, adjusted.get(m), options.alpha, confidence)),
     budgets: checkBudgets(headTrials(scenario), merged(options.budgets, options.scenarios?.[scenario.name]?.budgets)),
     ...(loadSettings ? { loadSettings } : {}),
+    ...(scenario.partOf !== undefined ? { partOf: scenario.partOf } : {}),
+    ...journeyCpuOf(scenario, mode, baseline),
   }));
 
   // A baseline whose every metric was measured under other load settings still counts as compared:
@@ -136,6 +139,14 @@ function withLoadSettings<P extends { scenario: ScenarioResult; metrics: Pending
   return { ...p, metrics, loadSettings: check };
 }
 
+/** A journey's CPU per completed journey, head against what it is compared with. */
+function journeyCpuOf(scenario: ScenarioResult, mode: Mode, baseline: Results | null): { cpuPerJourney?: { baseline: number | null; head: number | null } } {
+  const base =
+    mode === 'paired' ? (scenario.variants['base']?.trials ?? []) : mode === 'independent' ? headTrials(baseline?.scenarios.find((s) => s.name === scenario.name)) : [];
+  const cpu = journeyCpu(base, headTrials(scenario));
+  return cpu === null ? {} : { cpuPerJourney: cpu };
+}
+
 /** Same-runner A/B: both variants measured in this run. */
 function isPaired(results: Results): boolean {
   const names = new Set(results.variants.map((v) => v.name));
@@ -155,9 +166,10 @@ function singleVariant(scenario: ScenarioResult) {
 }
 
 function pendingMetric(spec: MetricSpec, scenario: ScenarioResult, mode: Mode, baseline: Results | null, options: AnalyzeOptions): Pending {
-  const gated = options.gated.includes(spec.name);
-  const configured = merged(options.thresholds, options.scenarios?.[scenario.name]?.thresholds)[spec.name] as number;
   const head = headTrials(scenario);
+  // A request of a mix or step of a journey decides the verdict only with enough answers a trial.
+  const gated = options.gated.includes(spec.name) && gatesPart(scenario, head);
+  const configured = merged(options.thresholds, options.scenarios?.[scenario.name]?.thresholds)[spec.name] as number;
 
   if (mode === 'paired') {
     const pairs = pairByRound(scenario.variants['base']?.trials ?? [], head, spec);

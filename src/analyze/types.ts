@@ -79,6 +79,10 @@ export interface ScenarioAnalysis {
   budgets: BudgetCheck[];
   /** How the baseline's load settings of this scenario compare with the head's; absent when nothing was compared against a baseline file. */
   loadSettings?: LoadSettingsCheck;
+  /** A request of a mix or step of a journey: the scenario it belongs to (scenarios/parts.ts). */
+  partOf?: string;
+  /** A journey: the median CPU time of the service per completed journey, ms, of each side (shown, not tested). */
+  cpuPerJourney?: { baseline: number | null; head: number | null };
 }
 
 /** A recorded load setting as the results file holds it (header values and the body as digests). */

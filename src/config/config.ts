@@ -1,4 +1,5 @@
 import type { BudgetMetric, MetricName } from '../analyze/types.js';
+import type { Traffic } from '../scenarios/types.js';
 import type { TestSpec } from '../tests/kind.js';
 import type { COMPARE_MODES, HTTP_METHODS, PAIRINGS, PROFILES, RUN_MODES } from './schema.js';
 
@@ -53,6 +54,11 @@ export interface Scenario {
   expectStatus: string;
   thresholds: Partial<Record<MetricName, number>>;
   budgets: Partial<Record<BudgetMetric, number>>;
+  /**
+   * A mix of requests, a journey of steps, or one request filled from a data file (scenarios/);
+   * absent or null for a single repeated request. `url` is then the origin the requests go to.
+   */
+  traffic?: Traffic | null;
 }
 
 export interface LoadConfig {

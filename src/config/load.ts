@@ -7,11 +7,14 @@ import { ConfigError } from '../errors.js';
 import type { Config, Scenario } from './config.js';
 import { show } from './fields.js';
 import {
-  BUDGET_KEYS, CONFIG_FIELDS, DEFAULTS, METRIC_KEYS, SCENARIO_FIELDS, VARIANT_FIELDS, configSchema,
+  BUDGET_KEYS, CONFIG_FIELDS, DEFAULTS, METRIC_KEYS, SCENARIO_FIELDS, VARIANT_FIELDS, configSchema, requestFieldParsers,
   type BudgetKey, type MetricKey, type RawConfig,
 } from './schema.js';
 import { didYouMean } from './suggest.js';
+import { parseTraffic } from '../scenarios/parse.js';
+import type { TestSpec } from '../tests/kind.js';
 import { parseTests } from '../tests/parse.js';
+import { COMPARE_KIND } from '../tests/registry.js';
 
 export interface ConfigSources {
   /** Path of perfgate.yml, for messages; the text is read from it unless fileText is given. */
@@ -132,12 +135,12 @@ export function loadConfig(sources: ConfigSources): Config {
   for (const key of ['thresholds', 'budgets', 'env', 'headers'] as const) {
     if (file[key] || inputs[key]) (raw as Record<string, unknown>)[key] = { ...file[key], ...inputs[key] };
   }
-  const config = resolve(raw, problems, sources.purpose ?? 'measure');
+  const config = resolve(raw, problems, sources.purpose ?? 'measure', sources.filePath ?? null);
   if (problems.length > 0) throw new ConfigError(problems, sources.filePath ? `perfgate config (${sources.filePath})` : 'perfgate config');
   return config;
 }
 
-function resolve(raw: RawConfig, problems: string[], purpose: 'measure' | 'analyze'): Config {
+function resolve(raw: RawConfig, problems: string[], purpose: 'measure' | 'analyze', configPath: string | null): Config {
   const port = raw.port ?? null;
   // Paths go to the head's service: the top-level port, or the head variant's own.
   const pathPort = port ?? raw.variants?.head?.port ?? null;
@@ -150,6 +153,25 @@ function resolve(raw: RawConfig, problems: string[], purpose: 'measure' | 'analy
     raw.scenarios.forEach((s, i) => {
       if (seen.has(s.name)) problems.push(`scenarios[${i}].name: ${show(s.name)} is used by an earlier scenario; names must be unique`);
       seen.add(s.name);
+      const defaults = { method: raw.method ?? DEFAULTS.method, headers: raw.headers ?? {}, body: raw.body, expectStatus: expect };
+      const traffic = parseTraffic({ raw: s as Record<string, unknown>, at: `scenarios[${i}]`, configPath, defaults, parsers: requestFieldParsers }, problems);
+      if (traffic) {
+        // Its requests carry their own paths; the scenario's URL is the origin they go to.
+        const origin = s.url ? new URL(s.url).origin : defaultOrigin;
+        if (!origin) problems.push(`scenarios[${i}]: its requests need a server to go to; set "url" or "port" at the top level, or give the scenario a "url"`);
+        scenarios.push({
+          name: s.name,
+          method: traffic.requests[0]?.method as Scenario['method'] ?? DEFAULTS.method,
+          url: origin ? `${origin}/` : '',
+          headers: {},
+          body: undefined,
+          expectStatus: expect,
+          thresholds: mapThresholds(s.thresholds),
+          budgets: mapBudgets(s.budgets),
+          traffic,
+        });
+        return;
+      }
       let url = s.url;
       if (!url && s.path) {
         if (defaultOrigin) url = new URL(s.path, defaultOrigin).toString();
@@ -226,7 +248,7 @@ function resolve(raw: RawConfig, problems: string[], purpose: 'measure' | 'analy
     baseRef: raw['base-ref'] ?? null,
     variants: { base: raw.variants?.base ?? {}, head: raw.variants?.head ?? {} },
     scenarios,
-    tests: parseTests(raw.tests, scenarios.map((s) => s.name), problems),
+    tests: onlyCompareTestsSendTraffic(parseTests(raw.tests, scenarios.map((s) => s.name), problems), scenarios, problems),
     load: {
       profile,
       connections: raw.connections ?? DEFAULTS.connections,
@@ -253,6 +275,20 @@ function resolve(raw: RawConfig, problems: string[], purpose: 'measure' | 'analy
     },
     resultsFile: raw['results-file'] ?? DEFAULTS.resultsFile,
   };
+}
+
+/** The load tests of other kinds (capacity, spike, soak) send one request shape; a mix or journey is the compare test's. */
+function onlyCompareTestsSendTraffic(tests: TestSpec[], scenarios: Scenario[], problems: string[]): TestSpec[] {
+  for (const t of tests) {
+    if (t.kind === COMPARE_KIND) continue;
+    for (const name of t.scenarios) {
+      const traffic = scenarios.find((s) => s.name === name)?.traffic;
+      if (traffic) {
+        problems.push(`tests: test "${t.name}" (kind ${t.kind}) runs on scenario "${name}", a ${traffic.kind}; ${t.kind} tests send a single request, so list only single-request scenarios under its "scenarios"`);
+      }
+    }
+  }
+  return tests;
 }
 
 function readiness(raw: RawConfig, port: number | null, scenarios: Scenario[]) {

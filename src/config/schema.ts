@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { BudgetMetric, MetricName } from '../analyze/types.js';
 import * as f from './fields.js';
 import { didYouMean } from './suggest.js';
+import type { RequestFieldParsers } from '../scenarios/request.js';
 
 /**
  * One schema for perfgate.yml and the action inputs. Field names are the same in both (kebab-case),
@@ -127,6 +128,23 @@ const expectStatusField = field((v) => {
   return { ok: false as const, message: `${f.show(v)} is not a status list; write e.g. "2xx", 200 or "200,204"` };
 });
 
+const bodyField = field((v) => (typeof v === 'string' ? { ok: true as const, value: v } : { ok: true as const, value: JSON.stringify(v) }));
+
+/** The request fields' parsers for the requests of a mix or journey (scenarios/request.ts), with the same messages. */
+export const requestFieldParsers: RequestFieldParsers = {
+  method: parserOf(methodField),
+  headers: parserOf(headersField),
+  body: parserOf(bodyField),
+  expectStatus: parserOf(expectStatusField),
+};
+
+function parserOf<T>(type: z.ZodType<T>) {
+  return (v: unknown): f.Parsed<T> => {
+    const r = type.safeParse(v);
+    return r.success ? { ok: true, value: r.data } : { ok: false, message: r.error.issues[0]?.message ?? `${f.show(v)} is not valid` };
+  };
+}
+
 export const scenarioSchema = z
   .object({
     name: field((v) => f.nonEmptyString(v, 'a scenario name')),
@@ -140,6 +158,11 @@ export const scenarioSchema = z
     'expect-status': expectStatusField.optional(),
     thresholds: thresholdsField.optional(),
     budgets: budgetsField.optional(),
+    // Realistic traffic (scenarios/parse.ts checks these, with the config file's directory at hand).
+    mix: z.unknown().optional(),
+    journey: z.unknown().optional(),
+    data: z.unknown().optional(),
+    seed: z.unknown().optional(),
   })
   .strict();
 

@@ -42,7 +42,7 @@ type RawClient = EventEmitter &
 const PACER = Symbol('perfgate.pacer');
 
 export function runAutocannon(run: EngineRun): Promise<void> {
-  const { url, target, profile, timeoutMs, tally, window, clock, connectionStarted } = run;
+  const { url, target, profile, timeoutMs, tally, window, clock, connectionStarted, traffic } = run;
   const durationMs = Math.max(0, window.endMs - clock.now());
 
   return new Promise<void>((resolve, reject) => {
@@ -93,6 +93,16 @@ export function runAutocannon(run: EngineRun): Promise<void> {
       }
       // Failures are rare: a listener per client is cheap enough and tells timeouts from socket errors.
       // The failed request is still at the head of the client's queue when autocannon reports it.
+      if (traffic) {
+        traffic.setupClient(raw);
+        raw.on('connError', (err: unknown) => {
+          if (window.open) traffic.failure(raw, errorKind(err), elapsedMs(raw.pipelinedRequests?.peek?.()));
+        });
+        raw.on('timeout', () => {
+          if (window.open) traffic.timeout(raw, timeoutMs);
+        });
+        return;
+      }
       raw.on('connError', (err: unknown) => {
         if (window.open) tally.failure(errorKind(err), elapsedMs(raw.pipelinedRequests?.peek?.()));
       });
@@ -115,6 +125,7 @@ export function runAutocannon(run: EngineRun): Promise<void> {
           timeout: Math.max(1, timeoutMs / 1000),
           sampleInt: SAMPLE_INTERVAL_MS,
           setupClient,
+          ...(traffic ? { requests: traffic.requests, initialContext: traffic.initialContext as unknown as Record<string, unknown> } : {}),
         },
         (err: unknown) => {
           window.close();
@@ -123,7 +134,15 @@ export function runAutocannon(run: EngineRun): Promise<void> {
       );
       // One listener on the instance, not one more per client: autocannon emits there for every
       // response anyway, and a second listener on a client costs an array copy per response.
-      if (profile.kind === 'rate') {
+      if (traffic && profile.kind === 'rate') {
+        instance.on('response', (client, status, _bytes, responseTime) => {
+          if (window.open) traffic.response(client as unknown as RawClient, status, responseTime + (client as unknown as RawClient)[PACER]!.lagMs, responseTime);
+        });
+      } else if (traffic) {
+        instance.on('response', (client, status, _bytes, responseTime) => {
+          if (window.open) traffic.response(client as unknown as RawClient, status, responseTime, responseTime);
+        });
+      } else if (profile.kind === 'rate') {
         instance.on('response', (client, status, _bytes, responseTime) => {
           if (window.open) tally.response(status, responseTime + (client as unknown as RawClient)[PACER]!.lagMs, responseTime);
         });

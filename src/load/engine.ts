@@ -1,5 +1,6 @@
 import { changingScheduleFor, scheduleFor, skipFirst, type ArrivalSchedule, type PacerClock } from './arrival-pacer.js';
 import type { RateCurve } from './rate-schedule.js';
+import type { TrafficDriver } from './traffic-engine.js';
 import type { TrialTally } from './trial-tally.js';
 import type { TrialWindow } from './trial-window.js';
 import type { LoadProfile, LoadTarget } from './types.js';
@@ -27,6 +28,8 @@ export interface EngineRun {
   connectionStarted(): void;
   /** The rate profile's schedule as a curve (rate-schedule.ts); null without one. */
   curve: RateCurve | null;
+  /** A mix or journey: its requests replace `target`'s, and its driver counts their answers instead of `tally`. */
+  traffic?: TrafficDriver;
 }
 
 /** Resolves once the window has closed and the engine has let go of every connection. */

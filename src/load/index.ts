@@ -1,4 +1,5 @@
-export type { IntervalOptions, IntervalSample, LoadOptions, LoadOutcome, LoadProfile, LoadTarget, RatePiece } from './types.js';
+export type { IntervalOptions, IntervalSample, LoadOptions, LoadOutcome, LoadProfile, LoadTarget, PartOutcome, RatePiece } from './types.js';
+export type { PassState, PreparedRequest, TrafficProgram, TrafficStep } from './traffic.js';
 export type { ConnectionMode } from './connection-probe.js';
 export { checkLittlesLaw, IN_FLIGHT_MAX_SHARE, IN_FLIGHT_MIN_SHARE, type LittlesLawCheck } from './littles-law.js';
 export { runLoad, DEFAULT_TIMEOUT_MS, MIN_INTERVAL_MS } from './run-load.js';

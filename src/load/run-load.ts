@@ -9,6 +9,9 @@ import { assertLoopbackUrl } from './loopback.js';
 import { requestSpec } from './one-request.js';
 import { runPerRequest } from './per-request-engine.js';
 import { checkRateSchedule, RateCurve } from './rate-schedule.js';
+import { freshPassState } from './traffic.js';
+import { trafficDriver } from './traffic-engine.js';
+import { TrafficTally } from './traffic-tally.js';
 import { TrialTally } from './trial-tally.js';
 import { TrialWindow } from './trial-window.js';
 import type { LoadOptions, LoadOutcome, LoadProfile, LoadTarget } from './types.js';
@@ -61,6 +64,11 @@ export async function runLoad(target: LoadTarget, profile: LoadProfile, options:
   // A constant rate is its own mean, exactly; a schedule's over [fromMs, toMs) of the window.
   const offeredRate =
     profile.kind === 'closed' ? null : curve === null ? () => profile.rate : (fromMs: number, toMs: number) => curve.meanRate(fromMs, toMs);
+  const program = target.traffic ?? null;
+  if (program !== null && interval !== undefined) {
+    throw new LoadError('load option interval cannot be used with a mix or journey; its answers are counted per request, not per interval');
+  }
+  const traffic = program === null ? null : new TrafficTally(program);
   const tally = new TrialTally(target.isExpectedStatus);
   // Before the probe: its answer is counted in the trial, so in the first interval too.
   if (interval !== undefined) tally.sampleIntervals();
@@ -73,7 +81,16 @@ export async function runLoad(target: LoadTarget, profile: LoadProfile, options:
   let probed: ConnectionMode | null;
   const probeWindow = new TrialWindow(durationMs, clock, signal);
   try {
-    probed = await probeConnectionMode(requestSpec(url, target), tally, probeWindow, timeoutMs, clock);
+    if (program === null) probed = await probeConnectionMode(requestSpec(url, target), tally, probeWindow, timeoutMs, clock);
+    else {
+      // The probe sends the first request of a pass of its own, so the trial's sequence is untouched.
+      const state = freshPassState();
+      const step = program.start()[0]!;
+      const first = step.fixed ?? step.prepare(state)!;
+      const probeUrl = new URL(first.path, url);
+      const spec = requestSpec(probeUrl, { ...first, url: probeUrl.href, isExpectedStatus: target.isExpectedStatus });
+      probed = await probeConnectionMode(spec, traffic!.parts[state.part ?? 0]!, probeWindow, timeoutMs, clock);
+    }
   } catch (err) {
     return fail(err);
   } finally {
@@ -81,6 +98,11 @@ export async function runLoad(target: LoadTarget, profile: LoadProfile, options:
   }
   signal?.throwIfAborted();
   const mode = probed ?? 'keep-alive';
+  if (program !== null && mode === 'per-request') {
+    throw new LoadError(
+      `the service at ${url.origin} closes its connection after each answer (HTTP/1.0 or "Connection: close"); a mix or journey needs connections kept open (HTTP keep-alive)`,
+    );
+  }
 
   const window = new TrialWindow(durationMs, clock, signal);
   const sampler = interval === undefined ? null : new IntervalSampler(tally, window, clock, interval.ms, offeredRate, interval.onSample);
@@ -90,7 +112,11 @@ export async function runLoad(target: LoadTarget, profile: LoadProfile, options:
   };
   const engine: LoadEngine = mode === 'per-request' ? runPerRequest : runAutocannon;
   try {
-    await engine({ url, target, profile, timeoutMs, tally, window, clock, startMs: window.startMs, probed: probed !== null, connectionStarted, curve });
+    const driver =
+      program === null
+        ? undefined
+        : trafficDriver(program.start(), traffic!, program.parts.map((p) => p.isExpectedStatus), program.unit === null ? null : program.parts.length - 1);
+    await engine({ url, target, profile, timeoutMs, tally, window, clock, startMs: window.startMs, probed: probed !== null, connectionStarted, curve, traffic: driver });
   } catch (err) {
     window.close();
     return fail(err);
@@ -102,9 +128,10 @@ export async function runLoad(target: LoadTarget, profile: LoadProfile, options:
 
   const closedAt = window.closedAtMs!;
   const measuredMs = closedAt - window.startMs;
-  const outcome = tally.outcome(measuredMs, offeredRate === null ? null : offeredRate(0, measuredMs));
+  const counted = traffic ?? tally;
+  const outcome = counted.outcome(measuredMs, offeredRate === null ? null : offeredRate(0, measuredMs));
   const connectionMs = connectionStarts.reduce((sum, started) => sum + (closedAt - started), 0);
-  const littlesLaw = checkLittlesLaw(profile.kind, profile.connections, tally.busyMs, connectionMs);
+  const littlesLaw = checkLittlesLaw(profile.kind, profile.connections, counted.busyMs, connectionMs);
   return { ...outcome, connectionMode: mode, littlesLaw, ...(sampler === null ? {} : { intervals: sampler.samples }) };
 }
 

@@ -1,6 +1,7 @@
 import type { LatencySummary } from '../results/schema.js';
 import type { ConnectionMode } from './connection-probe.js';
 import type { LittlesLawCheck } from './littles-law.js';
+import type { TrafficProgram } from './traffic.js';
 
 /** What one trial sends: a single request shape, repeated. */
 export interface LoadTarget {
@@ -11,6 +12,11 @@ export interface LoadTarget {
   body?: string;
   /** Which statuses count as success; every other status is an error (see parseStatusSpec). */
   isExpectedStatus: (status: number) => boolean;
+  /**
+   * A mix or journey (traffic.ts): its requests go to `url`'s origin instead of the one request
+   * above, which the trial no longer sends.
+   */
+  traffic?: TrafficProgram;
 }
 
 /** From `fromMs` (milliseconds after the window's start) on, `rate` requests a second. */
@@ -100,4 +106,14 @@ export interface LoadOutcome {
   littlesLaw: LittlesLawCheck | null;
   /** With options.interval: every sample given to onSample, in order. */
   intervals?: IntervalSample[];
+  /** A mix or journey: the counts of each request or step, in the program's order. */
+  parts?: PartOutcome[];
+  /**
+   * A journey: how many passes through every step completed. The outcome's latency is then that of
+   * whole passes and its throughput passes a second; `successes` stays successful requests.
+   */
+  units?: { name: string; completed: number };
 }
+
+/** One part of a mix or journey (a request, a step): its own counts, latency and throughput. */
+export type PartOutcome = { name: string } & Omit<LoadOutcome, 'connectionMode' | 'littlesLaw' | 'intervals' | 'parts' | 'units'>;

@@ -1,9 +1,12 @@
 import type { Config, Scenario } from '../config/config.js';
 import { LoadError } from '../errors.js';
-import type { LoadOptions, LoadOutcome, LoadProfile } from '../load/index.js';
+import type { LoadOptions, LoadOutcome, LoadProfile, LoadTarget } from '../load/index.js';
 import type { RunningService, ServiceSpec, UsageSeries, UsageSeriesOptions } from '../service/index.js';
 import { formatDuration, makePlan, roundGroups, type Plan, type TrialSlot } from '../plan/plan.js';
+import type { TrafficProgram } from '../load/traffic.js';
 import type { ScenarioResult, TrialResult } from '../results/schema.js';
+import { partNames, partResults, partsThatAlwaysFailed, partTrials, trafficSummary } from '../scenarios/parts.js';
+import { scenarioKind } from '../scenarios/registry.js';
 
 /** One side of the comparison: its service (or none, when it already runs) and where to send load. */
 export interface VariantTarget {
@@ -17,8 +20,9 @@ export interface VariantTarget {
 /** What measuring needs from the outside world, passed in so tests can drive it. */
 export interface MeasureDeps {
   startService(spec: ServiceSpec): Promise<RunningService>;
+  /** A mix or journey comes as `target.traffic` (load/traffic.ts). */
   runLoad(
-    target: { url: string; method: string; headers: Record<string, string>; body?: string; isExpectedStatus: (s: number) => boolean },
+    target: LoadTarget,
     profile: LoadProfile,
     opts: LoadOptions,
   ): Promise<LoadOutcome>;
@@ -43,6 +47,13 @@ export interface MeasureInput {
   config: Config;
   variants: VariantTarget[];
   minRoundsForSignificance: number;
+  /**
+   * A shard's scenarios are measured for the rounds the whole suite's single job would plan (these
+   * are its scenarios), not for as many as the time budget allows this shard: N shards then take
+   * about 1/N of the single job's time, and every scenario of the merged file has the rounds it
+   * would have had in one job.
+   */
+  roundsAsFor?: string[];
   /** Asked after each round once min rounds are done: true ends measuring early. */
   shouldStop?(scenarios: ScenarioResult[], roundsDone: number): boolean;
   signal?: AbortSignal;
@@ -72,6 +83,17 @@ export const MAX_REPEATED_ROUNDS = 3;
  * each trial records which start it ran on (docs/statistics.md, "The unit is a process"). A service
  * that was already running is measured as it is, warmed up once. Services are always stopped.
  */
+/** The shard's own plan (its round time, its blocks) with the whole suite's number of rounds. */
+function roundsOfSuite(own: Plan, suite: Plan): Plan {
+  const minRounds = Math.min(suite.minRounds, suite.maxRounds);
+  return {
+    ...own,
+    minRounds,
+    maxRounds: suite.maxRounds,
+    notes: [...suite.notes, `a shard measures the rounds the whole suite plans (${minRounds === suite.maxRounds ? suite.maxRounds : `${minRounds} to ${suite.maxRounds}`}), in its share of the time`],
+  };
+}
+
 export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<Measurement> {
   const { config, variants } = input;
   const scenarioNames = config.scenarios.map((s) => s.name);
@@ -80,29 +102,39 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
   // pairs would share that one process and a restart would not make them independent.
   const restarting = variants.length > 0 && variants.every((v) => v.service !== null);
   const perProcess = restarting ? config.load.roundsPerProcess : null;
-  const plan = makePlan({
-    scenarios: scenarioNames,
-    variants: variants.map((v) => v.name),
-    trialMs: config.load.trialMs,
-    warmupMs: config.load.warmupMs,
-    minRounds: config.rounds.min,
-    maxRounds: config.rounds.max,
-    maxDurationMs: config.rounds.maxDurationMs,
-    minRoundsForSignificance: input.minRoundsForSignificance,
-    simultaneous,
-    roundsPerProcess: perProcess,
-  });
+  const planOf = (scenarios: string[]) =>
+    makePlan({
+      scenarios,
+      variants: variants.map((v) => v.name),
+      trialMs: config.load.trialMs,
+      warmupMs: config.load.warmupMs,
+      minRounds: config.rounds.min,
+      maxRounds: config.rounds.max,
+      maxDurationMs: config.rounds.maxDurationMs,
+      minRoundsForSignificance: input.minRoundsForSignificance,
+      simultaneous,
+      roundsPerProcess: perProcess,
+    });
+  const plan = input.roundsAsFor ? roundsOfSuite(planOf(scenarioNames), planOf(input.roundsAsFor)) : planOf(scenarioNames);
   for (const note of plan.notes) deps.log(`note: ${note}`);
+  for (const s of config.scenarios) {
+    if (s.traffic) deps.log(`scenario "${s.name}": ${scenarioKind(s.traffic).summary(s.traffic)}, ${scenarioKind(s.traffic).description}`);
+  }
   if (!restarting && variants.some((v) => v.service)) {
     deps.log('note: a variant has no start command, so no service is restarted: rounds, not processes, are the unit of the test');
   }
 
-  const results: ScenarioResult[] = config.scenarios.map((s) => ({
-    name: s.name,
-    method: s.method,
-    path: new URL(s.url).pathname,
-    variants: Object.fromEntries(variants.map((v) => [v.name, { trials: [] as TrialResult[] }])),
-  }));
+  // A mix's requests and a journey's steps follow their scenario, as scenarios of their own (scenarios/parts.ts).
+  const results: ScenarioResult[] = config.scenarios.flatMap((s) => [
+    {
+      name: s.name,
+      method: s.method,
+      path: trafficSummary(s) ?? new URL(s.url).pathname,
+      variants: Object.fromEntries(variants.map((v) => [v.name, { trials: [] as TrialResult[] }])),
+    },
+    ...partResults(s, variants.map((v) => v.name)),
+  ]);
+  const resultIndex = (name: string) => results.findIndex((r) => r.name === name);
 
   const running = new Map<string, RunningService>();
   const stopAll = async () => {
@@ -151,6 +183,10 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
               `every warmup request of scenario "${s.name}" to ${v.name} (${v.urlFor(s)}) failed: ${describeErrors(w.errorCounts)}`,
             );
           }
+          const failedParts = partsThatAlwaysFailed(w);
+          if (failedParts.length > 0) {
+            throw new LoadError(`every warmup request of ${failedParts.join('; and of ')}, in scenario "${s.name}" to ${v.name}, failed`);
+          }
         }
       }
     };
@@ -175,9 +211,13 @@ export async function measure(input: MeasureInput, deps: MeasureDeps): Promise<M
       const orderRound = perProcess !== null ? round - processIndex * perProcess + processIndex : round;
       for (const group of roundGroups(orderRound, scenarioNames, variants.map((v) => v.name), simultaneous)) {
         const trials = await runGroup(group);
-        trials.forEach((trial, i) => {
+        trials.forEach(({ parts, ...trial }, i) => {
           const onProcess = perProcess !== null ? { process: processIndex } : {};
-          roundTrials.push({ scenario: scenarioNames.indexOf(group[i]!.scenario), variant: group[i]!.variant, trial: { ...trial, round, order: order++, ...onProcess } });
+          const at = { round, order: order++, ...onProcess };
+          roundTrials.push({ scenario: resultIndex(group[i]!.scenario), variant: group[i]!.variant, trial: { ...trial, ...at } });
+          const names = partNames(config.scenarios[scenarioNames.indexOf(group[i]!.scenario)]!);
+          // A scenario of one request (a data file alone) has no parts of its own.
+          if (names.length > 0) (parts ?? []).forEach((part, j) => roundTrials.push({ scenario: resultIndex(names[j]!), variant: group[i]!.variant, trial: { ...part, ...at } }));
         });
       }
 
@@ -228,6 +268,8 @@ export interface TrialContext {
   profile: LoadProfile;
   /** The expected-status check of each scenario, by name. */
   expected: Map<string, (status: number) => boolean>;
+  /** The load program of each mix or journey scenario, by name (scenarios/). */
+  programs: Map<string, TrafficProgram>;
   signal?: AbortSignal;
 }
 
@@ -237,7 +279,10 @@ export function trialContext(config: Config, deps: MeasureDeps, signal?: AbortSi
       ? { kind: 'rate', rate: config.load.rate!, connections: config.load.connections }
       : { kind: 'closed', connections: config.load.connections };
   const expected = new Map(config.scenarios.map((s) => [s.name, deps.parseStatusSpec(s.expectStatus)]));
-  return { config, deps, profile, expected, signal };
+  const programs = new Map(
+    config.scenarios.flatMap((s) => (s.traffic ? [[s.name, scenarioKind(s.traffic).program(s.traffic, deps.parseStatusSpec)] as const] : [])),
+  );
+  return { config, deps, profile, expected, programs, signal };
 }
 
 /** A variant's scenario as one member of a group of trials; service is absent when it already runs. */
@@ -250,7 +295,14 @@ export interface TrialMember {
 /** One load run of the configured profile (a trial, or a warmup whose outcome is thrown away). */
 export function loadTrial(ctx: TrialContext, variant: VariantTarget, scenario: Scenario, durationMs: number): Promise<LoadOutcome> {
   return ctx.deps.runLoad(
-    { url: variant.urlFor(scenario), method: scenario.method, headers: scenario.headers, body: scenario.body, isExpectedStatus: ctx.expected.get(scenario.name)! },
+    {
+      url: variant.urlFor(scenario),
+      method: scenario.method,
+      headers: scenario.headers,
+      body: scenario.body,
+      isExpectedStatus: ctx.expected.get(scenario.name)!,
+      ...(ctx.programs.has(scenario.name) ? { traffic: ctx.programs.get(scenario.name)! } : {}),
+    },
     ctx.profile,
     { durationMs, timeoutMs: ctx.config.load.requestTimeoutMs, signal: ctx.signal },
   );
@@ -260,7 +312,7 @@ export function loadTrial(ctx: TrialContext, variant: VariantTarget, scenario: S
  * One group of trials, all at the same time (a single trial when pairing is alternating): every
  * sampler takes its starting point before any load starts, and stops after all loads ended.
  */
-export async function measureTogether(ctx: TrialContext, members: TrialMember[]): Promise<Omit<TrialResult, 'round' | 'order'>[]> {
+export async function measureTogether(ctx: TrialContext, members: TrialMember[]): Promise<MeasuredTrial[]> {
   const { config, deps } = ctx;
   const samplers = members.map((m) => (m.service ? deps.sampleUsage(m.service) : null));
   await Promise.all(samplers.map((s) => s?.ready));
@@ -274,7 +326,7 @@ export async function measureTogether(ctx: TrialContext, members: TrialMember[])
   return settled.map((r, i) => {
     const outcome = (r as PromiseFulfilledResult<LoadOutcome>).value;
     const usage = usages[i] ?? null;
-    return {
+    const trial = {
       startedAt,
       durationMs: outcome.durationMs,
       requests: outcome.requests,
@@ -291,9 +343,16 @@ export async function measureTogether(ctx: TrialContext, members: TrialMember[])
       interference: usage ? othersOnly(usage, usages.filter((_, j) => j !== i)) : null,
       connectionMode: outcome.connectionMode,
       littlesLaw: outcome.littlesLaw,
+      ...(outcome.units
+        ? { journeys: outcome.units.completed, cpuMsPerJourney: usage && outcome.units.completed > 0 ? usage.cpuMs / outcome.units.completed : null }
+        : {}),
     };
+    return outcome.parts ? { ...trial, parts: partTrials(trial, outcome) } : trial;
   });
 }
+
+/** A trial before its round and order are known; a mix's or journey's also carries its parts' trials. */
+export type MeasuredTrial = Omit<TrialResult, 'round' | 'order'> & { parts?: Omit<TrialResult, 'round' | 'order'>[] };
 
 /**
  * A sampler counts every service but its own as "other processes"; services measured at the same

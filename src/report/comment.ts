@@ -86,7 +86,10 @@ function plural(n: number, one: string, many: string): string {
 
 function sectionsOf(analysis: Analysis, context: ReportContext, rows: RowSelection): ScenarioSection[] {
   const compare = analysis.scenarios.some((s) => s.metrics.some((m) => m.baseline !== null));
-  return analysis.scenarios.map((s) => scenarioSection(s, { rows, compare, baseLabel: baseLabel(context) }));
+  // A mix's requests and a journey's steps are shown in their scenario's per-request table.
+  return analysis.scenarios
+    .filter((s) => s.partOf === undefined)
+    .map((s) => scenarioSection(s, { rows, compare, baseLabel: baseLabel(context), parts: analysis.scenarios.filter((p) => p.partOf === s.name) }));
 }
 
 /** Each test of another kind than compare, as its kind renders it (tests/). */

@@ -59,7 +59,9 @@ export function hardwareMismatchOf(
   const measured = new Set(baseline.scenarios.map((s) => s.name));
   for (const s of head.scenarios) {
     if (!measured.has(s.name)) continue;
-    const mismatch = hardwareMismatch(scenarioEnvironment(baseline, s.name), scenarioEnvironment(head, s.name), quote);
+    // A mix's request or a journey's step was measured where its scenario was.
+    const owner = s.partOf ?? s.name;
+    const mismatch = hardwareMismatch(scenarioEnvironment(baseline, owner), scenarioEnvironment(head, owner), quote);
     if (mismatch !== null) groups.set(mismatch, [...(groups.get(mismatch) ?? []), s.name]);
   }
   if (groups.size === 0) return null;

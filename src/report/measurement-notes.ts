@@ -27,6 +27,8 @@ export function measurementNotes(context: Pick<ReportContext, 'head' | 'baseline
   const byScenario = new Map<string, Side[]>();
   const add = (results: Results, label: (variant: string) => string) => {
     for (const s of results.scenarios) {
+      // A mix's requests share their scenario's trials: its note covers them.
+      if (s.partOf !== undefined) continue;
       const sides = byScenario.get(s.name) ?? [];
       for (const [variant, v] of Object.entries(s.variants)) sides.push({ label: label(variant), trials: v.trials });
       byScenario.set(s.name, sides);

@@ -1,4 +1,5 @@
 import type { MetricAnalysis, ScenarioAnalysis } from '../analyze/types.js';
+import { partsTable } from '../scenarios/parts-table.js';
 import { interval, percent, pValue, threshold, value } from './format.js';
 import { budgetLimit } from './headline.js';
 import { scenarioLoadNotice } from './load-settings.js';
@@ -17,6 +18,8 @@ export interface SectionOptions {
   compare: boolean;
   /** Column title of the compared side: "baseline", or "base" in same-runner A/B. */
   baseLabel: string;
+  /** A mix's requests or a journey's steps, for the per-request table (scenarios/parts-table.ts). */
+  parts?: readonly ScenarioAnalysis[];
 }
 
 export interface ScenarioSection {
@@ -72,11 +75,13 @@ export function scenarioSection(s: ScenarioAnalysis, options: SectionOptions): S
     (b) => options.rows === 'all' || !b.ok || (options.rows === 'scenarios' && metrics.length > 0),
   );
   const hiddenRows = available.length - metrics.length + (s.budgets.length - budgets.length);
-  if (metrics.length === 0 && budgets.length === 0) return { text: null, hiddenRows };
+  // A request that regressed keeps its scenario's section even when the whole did not change.
+  const parts = (options.parts ?? []).filter((p) => options.rows === 'all' || p.metrics.some((m) => shows(m, options.rows, p)));
+  if (metrics.length === 0 && budgets.length === 0 && parts.length === 0) return { text: null, hiddenRows };
 
-  const parts = [`#### ${code(s.name)}`];
+  const out = [`#### ${code(s.name)}`];
   const loadNotice = scenarioLoadNotice(s, code);
-  if (loadNotice !== null) parts.push(`> ⚠️ ${loadNotice}`);
+  if (loadNotice !== null) out.push(`> ⚠️ ${loadNotice}`);
   if (metrics.length > 0) {
     if (options.compare) {
       const columns: Column[] = [
@@ -88,7 +93,7 @@ export function scenarioSection(s: ScenarioAnalysis, options: SectionOptions): S
         { title: 'p', align: 'right' },
         { title: 'status' },
       ];
-      parts.push(
+      out.push(
         table(
           columns,
           metrics.map((m) => [
@@ -103,7 +108,7 @@ export function scenarioSection(s: ScenarioAnalysis, options: SectionOptions): S
         ),
       );
     } else {
-      parts.push(
+      out.push(
         table(
           [{ title: 'metric' }, { title: 'head', align: 'right' }],
           metrics.map((m) => [metricLabel(m.metric), value(m.head, m.unit)]),
@@ -112,7 +117,7 @@ export function scenarioSection(s: ScenarioAnalysis, options: SectionOptions): S
     }
   }
   if (budgets.length > 0) {
-    parts.push(
+    out.push(
       table(
         [{ title: 'budget' }, { title: 'limit', align: 'right' }, { title: 'head', align: 'right' }, { title: 'status' }],
         budgets.map((b) => [
@@ -125,6 +130,12 @@ export function scenarioSection(s: ScenarioAnalysis, options: SectionOptions): S
     );
   }
   const notes = metrics.flatMap(metricNotes);
-  if (notes.length > 0) parts.push(notes.map((n) => `- ${n}`).join('\n'));
-  return { text: parts.join('\n\n'), hiddenRows };
+  if (s.cpuPerJourney && s.cpuPerJourney.head !== null) {
+    const base = options.compare && s.cpuPerJourney.baseline !== null ? ` (${options.baseLabel} ${value(s.cpuPerJourney.baseline, 'ms')})` : '';
+    notes.push(`CPU per completed journey: ${value(s.cpuPerJourney.head, 'ms')}${base}; shown, not tested.`);
+  }
+  if (notes.length > 0) out.push(notes.map((n) => `- ${n}`).join('\n'));
+  const perRequest = partsTable(s.name, parts, options);
+  if (perRequest !== null) out.push(perRequest);
+  return { text: out.join('\n\n'), hiddenRows };
 }

@@ -103,7 +103,8 @@ export function renderTerminal(analysis: Analysis, context?: ReportContext, opti
     out.push('', paint(s.name, 'bold'));
     const loadNotice = scenarioLoadNotice(s, quote);
     if (loadNotice !== null) out.push(paint(`  ! ${loadNotice}`, 'yellow'));
-    const metrics = s.metrics.filter((m) => compare || m.head !== null);
+    // A request of a mix has no CPU or memory of its own: no empty rows for them.
+    const metrics = s.metrics.filter((m) => (compare && s.partOf === undefined) || m.head !== null || m.baseline !== null);
     if (metrics.length > 0) {
       const table = compare
         ? aligned(

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { partNames } from '../scenarios/parts.js';
 import { z } from 'zod';
 import type { LoadSettingChange } from '../analyze/types.js';
 import type { Config, Scenario } from '../config/config.js';
@@ -80,14 +81,21 @@ export function scenarioLoadSettings(scenario: Scenario, load: Config['load']): 
     method: scenario.method,
     path: `${url.pathname}${url.search}`,
     headers: Object.fromEntries(headers),
-    body: scenario.body === undefined ? null : digest(scenario.body),
+    // A mix or journey: every request, weight, capture and data row in one digest, so any change to them is one.
+    body: scenario.traffic ? digest(JSON.stringify(scenario.traffic)) : scenario.body === undefined ? null : digest(scenario.body),
     expectStatus: scenario.expectStatus,
   };
 }
 
 /** The settings of every configured scenario, by scenario name. */
 export function loadSettingsByScenario(config: Pick<Config, 'scenarios' | 'load'>): Record<string, LoadSettings> {
-  return Object.fromEntries(config.scenarios.map((s) => [s.name, scenarioLoadSettings(s, config.load)]));
+  // The requests of a mix and steps of a journey were measured under their scenario's settings.
+  return Object.fromEntries(
+    config.scenarios.flatMap((s) => {
+      const settings = scenarioLoadSettings(s, config.load);
+      return [[s.name, settings], ...partNames(s).map((n) => [n, settings])];
+    }),
+  );
 }
 
 function same(a: LoadSettings[keyof LoadSettings], b: LoadSettings[keyof LoadSettings]): boolean {

@@ -49,6 +49,9 @@ export const trialResultSchema = z.object({
   histogram: z.string(),
   /** CPU time of the service's whole process tree per successful request; null when no process is known. */
   cpuMsPerRequest: z.number().nonnegative().nullable(),
+  /** A journey: completed passes through every step, and the service's CPU time per completed pass. Absent otherwise. */
+  journeys: z.number().int().nonnegative().optional(),
+  cpuMsPerJourney: z.number().nonnegative().nullable().optional(),
   /** Peak resident memory of the service's process tree during the trial; null when unknown. */
   peakRssBytes: z.number().nonnegative().nullable(),
   /** Fixed-rate profile: the rate asked for and whether the service fell below 95% of it. */
@@ -89,6 +92,11 @@ export const scenarioResultSchema = z.object({
   variants: z.record(z.string(), variantResultSchema),
   /** The load it was measured under (results/load-settings.ts); absent in files from before it was recorded. */
   loadSettings: loadSettingsSchema.optional(),
+  /**
+   * A request of a mix or a step of a journey, measured as a scenario of its own and named
+   * "<scenario> › <request>": the name of its scenario (scenarios/parts.ts). Absent for scenarios.
+   */
+  partOf: z.string().optional(),
 });
 export type ScenarioResult = z.infer<typeof scenarioResultSchema>;
 

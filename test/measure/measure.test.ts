@@ -287,3 +287,36 @@ rounds-per-process: 2
     expect(w.events).toContain('log note: a variant has no start command, so no service is restarted: rounds, not processes, are the unit of the test');
   });
 });
+
+describe('measure: a shard of the suite', () => {
+  const suite = loadConfig({
+    fileText: `start: node s.js
+port: 3000
+scenarios:
+  - { name: a, path: /a }
+  - { name: b, path: /b }
+  - { name: c, path: /c }
+  - { name: d, path: /d }
+warmup: 500ms
+duration: 1s
+min-rounds: 2
+max-rounds: 30
+max-duration: 40s
+rounds-per-process: 1
+`,
+  });
+  const shardOfA = { ...suite, scenarios: suite.scenarios.filter((s) => s.name === 'a') };
+
+  test('measures the rounds the whole suite would, not as many as its own share of the budget allows', async () => {
+    const whole = await measure({ config: suite, variants: variants(), minRoundsForSignificance: 2 }, fakeWorld().deps);
+    const w = fakeWorld();
+    const shard = await measure({ config: shardOfA, variants: variants(), minRoundsForSignificance: 2, roundsAsFor: ['a', 'b', 'c', 'd'] }, w.deps);
+    const alone = await measure({ config: shardOfA, variants: variants(), minRoundsForSignificance: 2 }, fakeWorld().deps);
+    expect(shard.rounds).toBe(whole.rounds);
+    expect(shard.plan.maxRounds).toBe(whole.plan.maxRounds);
+    // One scenario of four: a round is a quarter as long, so alone it would fill 40 s with more rounds.
+    expect(alone.rounds).toBeGreaterThan(whole.rounds);
+    expect(shard.plan.roundMs * 4).toBe(whole.plan.roundMs);
+    expect(w.events).toContain(`log note: a shard measures the rounds the whole suite plans (2 to ${whole.plan.maxRounds}), in its share of the time`);
+  });
+});
