@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, normalSample } from '../../src/stats/index.js';
+import { analyzeSoak } from '../../src/tests/soak/analyze.js';
+import { soakTerminal } from '../../src/tests/soak/render.js';
+import { parseSoakSettings } from '../../src/tests/soak/settings.js';
 import { soakTrends, type SoakSample } from '../../src/tests/soak/slopes.js';
 
 const thresholds = { rssGrowth: 20e6, fdGrowth: 10, p99Drift: 0.5 };
@@ -49,5 +52,42 @@ describe('soak trends', () => {
     expect(soakTrends(soak(0, { fdsPerHour: 60 }), 0.2, thresholds).fdsPerHour.status).toBe('leak');
     const none = soakTrends(soak(0).map((s) => ({ ...s, fds: null })), 0.2, thresholds);
     expect(none.fdsPerHour).toMatchObject({ status: 'unavailable', slope: null, points: 0 });
+  });
+});
+
+describe('p99 drift without a limit', () => {
+  /** Leak-free RSS and fds; p99 climbs from 10 to 14 ms over the soak, as while a neighbour's load builds up. */
+  const neighbour = soak(0).map((s, i) => ({ ...s, p99: 10 + (4 * i) / 600 }));
+  const settings = (budgets: Record<string, unknown>) => parseSoakSettings({ kind: 'soak', rate: 100, duration: '10m', budgets }, 'tests[0]', []);
+
+  it('is reported with its interval, not judged, by default', () => {
+    const s = settings({});
+    expect(s.thresholds.p99Drift).toBeNull();
+    const t = soakTrends(neighbour, s.warmupShare, s.thresholds);
+    expect(t.p99DriftPerHour).toMatchObject({ status: 'reported', threshold: null, detectable: null });
+    // +40% in 10 minutes reads as more than 200% an hour: a limit of 50%/h would call it a leak.
+    expect(t.p99DriftPerHour.low!).toBeGreaterThan(0.5);
+  });
+
+  it('is judged against budgets.p99-drift when one is set', () => {
+    const s = settings({ 'p99-drift': '50%' });
+    expect(s.thresholds.p99Drift).toBe(0.5);
+    expect(soakTrends(neighbour, s.warmupShare, s.thresholds).p99DriftPerHour.status).toBe('leak');
+  });
+
+  it('counts neither for nor against the verdict: leak-free RSS and fds pass', () => {
+    const s = settings({});
+    const a = analyzeSoak({
+      test: { name: 'soak', kind: 'soak', scenarios: ['items'], settings: s, entry: {} },
+      scenario: 'items',
+      baseline: null,
+      head: [{ process: 0, samples: neighbour, exited: false }],
+      paired: false,
+      alpha: 0.01,
+      confidence: 0.95,
+    });
+    expect(a.verdict).toBe('pass');
+    expect(a.failures).toEqual([]);
+    expect(soakTerminal(a).join('\n')).toMatch(/p99: \+\d+%\/h \(\+\d+%\/h to \+\d+%\/h\) not gated/);
   });
 });

@@ -5,8 +5,8 @@ import { renderXyChart } from '../../report/xychart.js';
 import { TRENDS, trendText, type SoakAnalysis } from './analyze.js';
 import type { Trend } from './slopes.js';
 
-const LEAK_WORD = { leak: 'leak', 'no-leak': 'no leak', inconclusive: 'inconclusive', unavailable: 'unavailable' } as const;
-const LEAK_SYMBOL = { leak: '❌', 'no-leak': '✅', inconclusive: '⚠️', unavailable: '➖' } as const;
+const LEAK_WORD = { leak: 'leak', 'no-leak': 'no leak', inconclusive: 'inconclusive', unavailable: 'unavailable', reported: 'not gated' } as const;
+const LEAK_SYMBOL = { leak: '❌', 'no-leak': '✅', inconclusive: '⚠️', unavailable: '➖', reported: 'ℹ️' } as const;
 
 function cell(key: (typeof TRENDS)[number][0], t: Trend, symbols = true): string {
   const interval = t.low !== null && t.high !== null ? ` (${trendText(key, t.low)} to ${trendText(key, t.high)})` : '';
@@ -19,7 +19,8 @@ function methodText(a: SoakAnalysis): string {
   const load = s.rate !== null ? `${rate(s.rate)} offered` : `${s.connections} connections, closed loop`;
   return (
     `${duration(s.durationMs)} at ${load}, sampled every ${duration(s.intervalMs)}; the first ${significant(s.warmupShare * 100)}% is warm-up and not fitted. ` +
-    'Slopes are Theil–Sen with Sen\'s 95% interval; a leak is a slope whose whole interval lies above its limit.'
+    'Slopes are Theil–Sen with Sen\'s 95% interval; a leak is a slope whose whole interval lies above its limit.' +
+    (s.thresholds.p99Drift === null ? ' p99 drift is shown, not gated, unless `budgets.p99-drift` sets a limit: over minutes, p99 follows the machine\'s load.' : '')
   );
 }
 

@@ -28,8 +28,14 @@ export const SOAK_DEFAULTS = {
   // 10-minute soak, about ten times the hourly slope's interval half-width on the example service.
   rssGrowth: 20e6,
   fdGrowth: 10,
-  p99Drift: 0.5,
-} as const;
+  // Not judged unless budgets.p99-drift sets a limit. Sen's interval assumes independent points,
+  // and a p99 sampled each second is not: it follows the machine's load, which changes in steps
+  // (another job starts, a neighbour's build ends). With a limit of 50%/h, 1 of the benchmark's 5
+  // leak-free 5-minute soaks failed on p99 drift while other work ran on the machine (RSS and fds
+  // held in all 5; bench/results/soak-runs.jsonl); a gate that cries wolf on its runner's
+  // neighbours is worse than none.
+  p99Drift: null,
+} as const satisfies { p99Drift: number | null; [k: string]: unknown };
 
 export function parseSoakSettings(raw: Record<string, unknown>, at: string, problems: string[]): SoakSettings {
   const r = new FieldReader(raw, at, problems);

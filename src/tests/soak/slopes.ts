@@ -14,14 +14,16 @@ export interface SoakSample {
   cpuCores: number | null;
 }
 
-export type LeakStatus = 'leak' | 'no-leak' | 'inconclusive' | 'unavailable';
+/** `reported`: the slope and its interval are shown, but there is no limit to judge them by. */
+export type LeakStatus = 'leak' | 'no-leak' | 'inconclusive' | 'unavailable' | 'reported';
 
 /** A trend and its judgement against a threshold, in the trend's unit (bytes/h, fds/h, share/h). */
 export interface Trend {
   slope: number | null;
   low: number | null;
   high: number | null;
-  threshold: number;
+  /** The limit; null when the trend is only reported. */
+  threshold: number | null;
   status: LeakStatus;
   /**
    * For inconclusive: the smallest slope this run would have called a leak, threshold plus half its
@@ -37,8 +39,8 @@ export interface SoakThresholds {
   rssGrowth: number;
   /** File descriptors per hour. */
   fdGrowth: number;
-  /** Relative growth of p99 per hour (0.5 = +50% an hour). */
-  p99Drift: number;
+  /** Relative growth of p99 per hour (0.5 = +50% an hour); null: reported, not judged. */
+  p99Drift: number | null;
 }
 
 export interface SoakTrends {
@@ -72,11 +74,12 @@ export function soakTrends(samples: readonly SoakSample[], warmupShare: number, 
     if (points.length < 3 || new Set(points.map(x)).size < 2) return null;
     return { ...theilSen(points.map(x), points.map((s) => pick(s)!), confidence), points: points.length, xs: points.map(x) };
   };
-  const judge = (f: ReturnType<typeof fit>, threshold: number, scale = 1): Trend => {
+  const judge = (f: ReturnType<typeof fit>, threshold: number | null, scale = 1): Trend => {
     if (f === null || !Number.isFinite(f.low) || !Number.isFinite(f.high)) {
       return { slope: f ? f.slope / scale : null, low: null, high: null, threshold, status: 'unavailable', detectable: null, points: f?.points ?? 0 };
     }
     const [slope, low, high] = [f.slope / scale, f.low / scale, f.high / scale];
+    if (threshold === null) return { slope, low, high, threshold, status: 'reported', detectable: null, points: f.points };
     const status: LeakStatus = low > threshold ? 'leak' : high < threshold ? 'no-leak' : 'inconclusive';
     return { slope, low, high, threshold, status, detectable: status === 'inconclusive' ? threshold + (high - low) / 2 : null, points: f.points };
   };
