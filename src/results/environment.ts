@@ -14,11 +14,3 @@ export function environmentFingerprint(env: NodeJS.ProcessEnv = process.env): En
     runnerName: env.RUNNER_NAME ?? null,
   };
 }
-
-/** Differences that make a comparison doubtful: other CPU model or core count. */
-export function environmentMismatches(a: Environment, b: Environment): string[] {
-  const out: string[] = [];
-  if (a.cpuModel !== b.cpuModel) out.push(`CPU model differs (${a.cpuModel} vs ${b.cpuModel})`);
-  if (a.cores !== b.cores) out.push(`core count differs (${a.cores} vs ${b.cores})`);
-  return out;
-}

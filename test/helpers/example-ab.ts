@@ -3,7 +3,7 @@
  * environment (an injected change), short trials and widened thresholds (cpu 5%, p50 10%) so the
  * end-to-end tests stay quick. What the default settings detect is measured by `npm run bench`.
  */
-export function exampleAbConfig(o: { suite: string; start: string; port: number; headEnv: Record<string, string>; scenarios: string[]; extra?: string; gate?: string }): string {
+export function exampleAbConfig(o: { suite: string; start: string; port: number; headEnv: Record<string, string>; scenarios: string[]; extra?: string; gate?: string; trial?: string }): string {
   return `suite: ${o.suite}
 compare: variants
 start: ${o.start}
@@ -18,8 +18,8 @@ connections: 4
 # One round a start: the most starts within the short budget (the default of 2 is covered by the
 # measure tests and measured by the bench).
 rounds-per-process: 1
-warmup: 500ms
-duration: 500ms
+warmup: ${o.trial ?? '500ms'}
+duration: ${o.trial ?? '500ms'}
 max-duration: 40s
 gate: [${o.gate ?? 'cpu, p50, error-rate'}]
 thresholds: { cpu: 5%, p50: 10% }

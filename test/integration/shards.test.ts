@@ -151,6 +151,8 @@ describe('a matrix of shard jobs and a merge job', { timeout: 120_000 }, () => {
     const comments = fake.comments(pr).filter((c) => c.body.startsWith(MARKER));
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toMatch(/Measured in 3 shards, merged into one analysis: shard 1\/3 on .*`compute`; shard 2\/3 on .*`health`; shard 3\/3 on .*`items`\./);
+    // How to measure it again locally: shard by shard, merged, compared as the merge job did.
+    expect(comments[0]!.body).toContain('--shard $k/N --output shard-$k.json; done && npx perfgate merge shard-*.json --output merged.json && npx perfgate baseline fetch');
     expect(merge.summary).toContain('Measured in 3 shards');
 
     // "Re-run jobs" of shard 2 alone, later: its artifact is replaced, and the merge re-run uses it.
