@@ -12,7 +12,8 @@
  *   PERFGATE_BENCH_LEAKS (bytes a request, "128,512"), PERFGATE_BENCH_SOAK_S (300) seconds each at
  *   PERFGATE_BENCH_SOAK_RATE (100) req/s on /api/items, with the default limits: false leaks, and
  *   the share of soaks that call each leak a leak (each soak is also appended to
- *   bench/results/soak-runs.jsonl as it ends). Rates are printed with their count and an exact
+ *   bench/results/soak-runs.jsonl as it ends; the levels take turns, soak by soak, and a 0 in
+ *   PERFGATE_BENCH_LEAKS sets where the leak-free soaks go). Rates are printed with their count and an exact
  *   one-sided 95% bound.
  *
  * PERFGATE_BENCH_PARTS picks some of capacity,spike,soak. Writes bench/results/load-tests.json
@@ -96,8 +97,11 @@ async function soak(lines: string[], report: Record<string, unknown>): Promise<v
   const entry = `  - { kind: soak, rate: ${SOAK_RATE}, duration: ${SOAK_S}s }\n`;
   type Row = { leak: number; verdict: string; rss: string; fds: string; p99: string; rssPerHour: number | null; rssLow: number | null; rssHigh: number | null; rssDetectable: number | null };
   const rows: Row[] = [];
-  for (const leak of [0, ...LEAKS]) {
-    for (let i = 0; i < SOAKS; i++) {
+  const levels = LEAKS.includes(0) ? LEAKS : [0, ...LEAKS];
+  // Levels interleaved soak by soak: a drift of the machine over the hours touches every level
+  // alike, and a bench stopped early still has soaks of each.
+  for (let i = 0; i < SOAKS; i++) {
+    for (const leak of levels) {
       const { config, variant, test, scenario } = await setup('/api/items', leak > 0 ? { LEAK_BYTES: String(leak) } : {}, entry);
       const runs = await soakKind.measure({ test, scenario, config, variants: [variant], deps: realMeasureDeps(log) });
       const a = soakKind.analyze({ test, scenario: 's', baseline: null, head: runs.head!, paired: false, alpha: 0.01, confidence: 0.95 });
@@ -121,8 +125,8 @@ async function soak(lines: string[], report: Record<string, unknown>): Promise<v
   }
   const mb = (v: number | null) => (v === null ? '—' : `${(v / 1e6).toFixed(1)}`);
   lines.push(`**soak** (/api/items at ${SOAK_RATE} req/s for ${SOAK_S} s, default limits; each soak a fresh process)`, '');
-  lines.push('| leak | RSS growth it means | soaks failed (any trend) | RSS called a leak | RSS slope, MB/h (median) |', '|--:|--:|--|--|--:|');
-  for (const leak of [0, ...LEAKS]) {
+  lines.push('| leak | payload it retains | soaks failed (any trend) | RSS called a leak | RSS slope, MB/h (median) |', '|--:|--:|--|--|--:|');
+  for (const leak of levels) {
     const rs = rows.filter((r) => r.leak === leak);
     const n = rs.length;
     const failed = rs.filter((r) => r.verdict === 'fail').length;
