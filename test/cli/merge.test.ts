@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { findFreePort } from '../../src/service/index.js';
 import { parseResultsText } from '../../src/results/file.js';
 import type { Results } from '../../src/results/schema.js';
 import { results, spread, trials } from '../analyze/builders.js';
+import { git } from '../helpers/pull-request-repo.js';
 
 // The CLI's side of sharding, in process: --shard's validation and one real shard of a tiny
 // suite, merge, and compare of a merged file.
@@ -66,6 +67,38 @@ describe('perfgate run --shard', () => {
     expect(file.shard).toMatchObject({ index: 2, count: 2, scenarios: ['items'], configHash: hash, attempt: null });
     expect(file.configHash).toBe(hash);
     expect(file.analysis).toBeUndefined();
+  });
+
+  it('in base-ref mode builds the base and measures base and head of its share, paired, on its own', { timeout: 60_000 }, async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'perfgate-shard-base-ref-'));
+    const port = await findFreePort();
+    copyFileSync(join(fileURLToPath(new URL('../..', import.meta.url)), 'examples', 'service', 'server.mjs'), join(repo, 'server.mjs'));
+    writeFileSync(join(repo, 'perfgate.yml'), [
+      'start: node server.mjs', `port: ${port}`, `ready-url: http://127.0.0.1:${port}/health`, 'warmup: 100ms', 'duration: 150ms',
+      'connections: 2', 'min-rounds: 1', 'max-rounds: 1', 'rounds-per-process: 1',
+      'scenarios:', '  - { name: items, path: /api/items }', '  - { name: compute, path: /api/compute }', '',
+    ].join('\n'));
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-qm', 'base');
+    const base = git(repo, 'rev-parse', 'HEAD');
+    git(repo, 'commit', '-qm', 'head', '--allow-empty');
+    const head = git(repo, 'rev-parse', 'HEAD');
+    let stderr = '';
+    const code = await runCli(['run', '--config', join(repo, 'perfgate.yml'), '--compare', 'base-ref', '--base-ref', 'HEAD~1', '--shard', '1/2', '--output', join(repo, 'shard-1.json')], {
+      stdout: () => {}, stderr: (t) => (stderr += t), env: {}, cwd: repo, color: false,
+    });
+    expect(code, stderr).toBe(0);
+    const file = parseResultsText(readFileSync(join(repo, 'shard-1.json'), 'utf8'), 'shard-1.json');
+    expect(file.scenarios.map((s) => s.name)).toEqual(['compute']);
+    expect(file.variants).toEqual([{ name: 'base', commit: base }, { name: 'head', commit: head }]);
+    const [b, h] = [file.scenarios[0]!.variants.base!.trials, file.scenarios[0]!.variants.head!.trials];
+    expect([b.length, h.length]).toEqual([1, 1]);
+    // Paired within the shard: the base and head trials of a round are one pair.
+    expect(b[0]!.round).toBe(h[0]!.round);
+    expect(file.shard).toMatchObject({ index: 1, count: 2, scenarios: ['compute'] });
+    expect(git(repo, 'worktree', 'list').split('\n')).toHaveLength(1);
+    rmSync(repo, { recursive: true, force: true });
   });
 
   it('refuses a baseline beside --shard: a shard gives no verdict', async () => {
