@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
-import type { BaselineLookup } from '../baseline/store.js';
 import { runPipeline, type PipelineOutput } from '../pipeline.js';
 import { prepareVariants } from '../baseref/variants.js';
 import { environmentFingerprint } from '../results/environment.js';
-import { artifactStoreFor, loadBaseline, runnerTemp, type ModeInput } from './mode.js';
+import { baselineFor, runnerTemp, type ModeInput } from './mode.js';
 import { concludeRun } from './conclude.js';
 
 /**
@@ -14,16 +13,7 @@ export async function runGateMode(m: ModeInput): Promise<void> {
   const { deps, config, event } = m;
   const { core } = deps;
   const paired = config.compare === 'base-ref' || config.compare === 'variants';
-  const store = paired ? null : artifactStoreFor(m);
-  const lookup: BaselineLookup = paired
-    ? { results: null, rejected: [] }
-    : await core.group('perfgate: baseline', async () => {
-        const l = await loadBaseline(m, store);
-        for (const r of l.rejected) core.info(`passed over: ${r}`);
-        if (l.results) core.info(`baseline: commit ${l.provenance?.commit ?? '?'} from ${l.provenance?.runUrl ?? 'an earlier run'}`);
-        else if (event.kind !== 'trusted-push') core.warning(`no baseline: ${l.reason}`);
-        return l;
-      });
+  const { store, lookup } = await baselineFor(m, paired);
 
   const headSha = event.pullRequest?.headSha ?? event.sha;
   const tmpDir = runnerTemp(deps.env);

@@ -1,13 +1,12 @@
 import { RESULTS_FILE_NAME } from '../baseline/artifact-store.js';
 import { readZipEntry } from '../baseline/zip.js';
-import type { BaselineLookup } from '../baseline/store.js';
 import { PerfgateError, ShardMergeError } from '../errors.js';
 import { analyzeOptions, analyzeResults, suiteConfigHash } from '../pipeline.js';
 import { mergeShards, type ShardInput } from '../results/merge.js';
 import { MAX_RESULTS_BYTES, parseResultsText } from '../results/file.js';
 import { httpStatusOf } from './comment.js';
 import { concludeRun } from './conclude.js';
-import { archiveFetcherFor, artifactStoreFor, loadBaseline, type ModeInput } from './mode.js';
+import { archiveFetcherFor, baselineFor, type ModeInput } from './mode.js';
 
 interface RunArtifact {
   id: number;
@@ -146,16 +145,7 @@ export async function runMergeMode(m: ModeInput): Promise<void> {
   }
 
   const paired = merged.variants.some((v) => v.name === 'base');
-  const store = paired ? null : artifactStoreFor(m);
-  const lookup: BaselineLookup = paired
-    ? { results: null, rejected: [] }
-    : await core.group('perfgate: baseline', async () => {
-        const l = await loadBaseline(m, store);
-        for (const r of l.rejected) core.info(`passed over: ${r}`);
-        if (l.results) core.info(`baseline: commit ${l.provenance?.commit ?? '?'} from ${l.provenance?.runUrl ?? 'an earlier run'}`);
-        else if (event.kind !== 'trusted-push') core.warning(`no baseline: ${l.reason}`);
-        return l;
-      });
+  const { store, lookup } = await baselineFor(m, paired);
   const analysis = analyzeResults(lookup.results, merged, analyzeOptions(config, lookup.reason));
   const commits = paired
     ? { base: merged.variants.find((v) => v.name === 'base')?.commit ?? null, head: merged.variants.find((v) => v.name === 'head')?.commit ?? merged.git.sha }

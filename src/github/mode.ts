@@ -112,3 +112,21 @@ export async function loadBaseline(m: ModeInput, store: BaselineStore | null): P
     return { results: null, reason: `the baseline could not be looked up: ${(e as Error).message}${hint}`, rejected: [] };
   }
 }
+
+/**
+ * The artifact store and the stored baseline a run compares with; a paired run (base-ref, variants)
+ * measures its own base and needs neither. What was passed over, and why there is none, is logged.
+ */
+export async function baselineFor(m: ModeInput, paired: boolean): Promise<{ store: ArtifactStore | null; lookup: BaselineLookup }> {
+  if (paired) return { store: null, lookup: { results: null, rejected: [] } };
+  const { core } = m.deps;
+  const store = artifactStoreFor(m);
+  const lookup = await core.group('perfgate: baseline', async () => {
+    const l = await loadBaseline(m, store);
+    for (const r of l.rejected) core.info(`passed over: ${r}`);
+    if (l.results) core.info(`baseline: commit ${l.provenance?.commit ?? '?'} from ${l.provenance?.runUrl ?? 'an earlier run'}`);
+    else if (m.event.kind !== 'trusted-push') core.warning(`no baseline: ${l.reason}`);
+    return l;
+  });
+  return { store, lookup };
+}
