@@ -8,13 +8,14 @@
  *   (3) ramps each; the error of each ramp's estimate against the truth.
  * - spike: PERFGATE_BENCH_SPIKES (5) spikes of 100 → 300 req/s for 2 s against 200 req/s of capacity:
  *   the queue grows by 100 a second to 200 and drains at 100 a second, so recovery takes 2 s.
- * - soak: PERFGATE_BENCH_SOAKS (5) soaks without a leak, and as many with each leak of
- *   PERFGATE_BENCH_LEAKS (bytes a request, "128,512"), PERFGATE_BENCH_SOAK_S (300) seconds each at
+ * - soak: PERFGATE_BENCH_LEAK_FREE_SOAKS (= PERFGATE_BENCH_SOAKS, 5) soaks without a leak, and
+ *   PERFGATE_BENCH_SOAKS with each leak of PERFGATE_BENCH_LEAKS (bytes a request, or bytes kept
+ *   every Nth request as "4096/40"; "128,512"), PERFGATE_BENCH_SOAK_S (300) seconds each at
  *   PERFGATE_BENCH_SOAK_RATE (100) req/s on /api/items, with the default limits: false leaks, and
  *   the share of soaks that call each leak a leak (each soak is also appended to
- *   bench/results/soak-runs.jsonl as it ends; the levels take turns, soak by soak, and a 0 in
- *   PERFGATE_BENCH_LEAKS sets where the leak-free soaks go). Rates are printed with their count and an exact
- *   one-sided 95% bound.
+ *   bench/results/soak-runs.jsonl as it ends; the levels are interleaved in proportion).
+ *   PERFGATE_BENCH_SOAK_PARALLEL (1) soaks run at once, each a fresh process on its own port.
+ *   Rates are printed with their count and an exact one-sided 95% bound.
  *
  * PERFGATE_BENCH_PARTS picks some of capacity,spike,soak. Writes bench/results/load-tests.json
  * and prints a markdown report.
@@ -39,7 +40,9 @@ const SPIKES = num('PERFGATE_BENCH_SPIKES', 5);
 const SOAKS = num('PERFGATE_BENCH_SOAKS', 5);
 const SOAK_S = num('PERFGATE_BENCH_SOAK_S', 300);
 const SOAK_RATE = num('PERFGATE_BENCH_SOAK_RATE', 100);
-const LEAKS = (process.env.PERFGATE_BENCH_LEAKS ?? '128,512').split(',').map(Number);
+const LEAK_FREE_SOAKS = num('PERFGATE_BENCH_LEAK_FREE_SOAKS', SOAKS);
+const PARALLEL = num('PERFGATE_BENCH_SOAK_PARALLEL', 1);
+const LEAKS = (process.env.PERFGATE_BENCH_LEAKS ?? '128,512').split(',').map((l) => parseLeak(l));
 const PARTS = (process.env.PERFGATE_BENCH_PARTS ?? 'capacity,spike,soak').split(',');
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -54,7 +57,7 @@ async function setup(path: string, env: Record<string, string>, tests: string) {
   const variant: VariantTarget = {
     name: 'head',
     commit: null,
-    service: { name: 'head', command: 'node examples/service/server.mjs', cwd: process.cwd(), env, port, ready: { url: `http://127.0.0.1:${port}/health`, timeoutMs: 30_000 }, logFile: resolve('.perfgate/logs', 'load-tests.log') },
+    service: { name: 'head', command: 'node examples/service/server.mjs', cwd: process.cwd(), env, port, ready: { url: `http://127.0.0.1:${port}/health`, timeoutMs: 30_000 }, logFile: resolve('.perfgate/logs', `load-tests-${port}.log`) },
     urlFor: (s: Scenario) => s.url,
   };
   return { config, variant, test: config.tests[0] as TestSpec<never>, scenario: config.scenarios[0]! };
@@ -93,49 +96,95 @@ async function spike(lines: string[], report: Record<string, unknown>): Promise<
   report.spike = { recoveries, within };
 }
 
+/** A leak level: `bytes` kept every `every`th request ("4096/40"; "512" is every request). */
+type Leak = { bytes: number; every: number; label: string };
+function parseLeak(text: string): Leak {
+  const [bytes, every = 1] = text.trim().split('/').map(Number);
+  if (!Number.isInteger(bytes) || bytes! < 0 || !Number.isInteger(every) || every < 1) throw new Error(`PERFGATE_BENCH_LEAKS: "${text}" is not "bytes" or "bytes/every" (whole numbers, every ≥ 1)`);
+  return { bytes: bytes!, every, label: bytes === 0 ? '0' : every === 1 ? String(bytes) : `${bytes}/${every}` };
+}
+
+/**
+ * Every soak to run, the levels interleaved in proportion: a drift of the machine over the hours
+ * touches every level alike, and a bench stopped early still has soaks of each.
+ */
+function soakJobs(levels: { leak: Leak; count: number }[]): Leak[] {
+  const jobs = levels.flatMap(({ leak, count }) => Array.from({ length: count }, (_, k) => ({ leak, at: (k + 0.5) / count })));
+  return jobs.sort((a, b) => a.at - b.at).map((j) => j.leak);
+}
+
 async function soak(lines: string[], report: Record<string, unknown>): Promise<void> {
   const entry = `  - { kind: soak, rate: ${SOAK_RATE}, duration: ${SOAK_S}s }\n`;
-  type Row = { leak: number; verdict: string; rss: string; fds: string; p99: string; rssPerHour: number | null; rssLow: number | null; rssHigh: number | null; rssDetectable: number | null };
+  type Row = { leak: number; every: number; verdict: string; rss: string; fds: string; p99: string; rssPerHour: number | null; rssLow: number | null; rssHigh: number | null; rssDetectable: number | null };
   const rows: Row[] = [];
-  const levels = LEAKS.includes(0) ? LEAKS : [0, ...LEAKS];
-  // Levels interleaved soak by soak: a drift of the machine over the hours touches every level
-  // alike, and a bench stopped early still has soaks of each.
-  for (let i = 0; i < SOAKS; i++) {
-    for (const leak of levels) {
-      const { config, variant, test, scenario } = await setup('/api/items', leak > 0 ? { LEAK_BYTES: String(leak) } : {}, entry);
-      const runs = await soakKind.measure({ test, scenario, config, variants: [variant], deps: realMeasureDeps(log) });
-      const a = soakKind.analyze({ test, scenario: 's', baseline: null, head: runs.head!, paired: false, alpha: 0.01, confidence: 0.95 });
-      const t = a.head[0]!;
-      const row: Row = {
-        leak,
-        verdict: a.verdict,
-        rss: t.rssPerHour.status,
-        fds: t.fdsPerHour.status,
-        p99: t.p99DriftPerHour.status,
-        rssPerHour: t.rssPerHour.slope,
-        rssLow: t.rssPerHour.low,
-        rssHigh: t.rssPerHour.high,
-        rssDetectable: t.rssPerHour.detectable,
-      };
+  const leaks = LEAKS.some((l) => l.bytes === 0) ? LEAKS : [parseLeak('0'), ...LEAKS];
+  const jobs = soakJobs(leaks.map((leak) => ({ leak, count: leak.bytes === 0 ? LEAK_FREE_SOAKS : SOAKS })));
+  const done = new Map<string, number>();
+  let failedToRun = 0;
+  // Soaks at 100 req/s are light (a few percent of a core each), so PARALLEL of them run at once,
+  // each a fresh process on its own port. Other soaks beside one are load on the machine, as other
+  // jobs on a CI runner are: it can only add false leaks or hide leaks, so the rates are not flattered.
+  const quiet = (line: string) => {
+    if (!/^soak (head|base)(-\d+)?: \d+\/\d+ s$/.test(line) && !line.startsWith('soak test ')) log(line);
+  };
+  const soakOne = async (leak: Leak): Promise<Row> => {
+    const env: Record<string, string> = leak.bytes > 0 ? { LEAK_BYTES: String(leak.bytes), LEAK_EVERY: String(leak.every) } : {};
+    const { config, variant, test, scenario } = await setup('/api/items', env, entry);
+    const runs = await soakKind.measure({ test, scenario, config, variants: [variant], deps: realMeasureDeps(PARALLEL > 1 ? quiet : log) });
+    const a = soakKind.analyze({ test, scenario: 's', baseline: null, head: runs.head!, paired: false, alpha: 0.01, confidence: 0.95 });
+    const t = a.head[0]!;
+    return {
+      leak: leak.bytes,
+      every: leak.every,
+      verdict: a.verdict,
+      rss: t.rssPerHour.status,
+      fds: t.fdsPerHour.status,
+      p99: t.p99DriftPerHour.status,
+      rssPerHour: t.rssPerHour.slope,
+      rssLow: t.rssPerHour.low,
+      rssHigh: t.rssPerHour.high,
+      rssDetectable: t.rssPerHour.detectable,
+    };
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const leak = jobs[next++]!;
+      let row: Row | null = null;
+      // A service that cannot start (its port taken in the moment between finding and binding it)
+      // is no soak outcome: one more try on a new port, then it is counted as not run.
+      for (let attempt = 1; attempt <= 2 && row === null; attempt++) {
+        try {
+          row = await soakOne(leak);
+        } catch (err) {
+          log(`soak, leak ${leak.label}: could not run (attempt ${attempt}): ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+        }
+      }
+      if (row === null) {
+        failedToRun++;
+        continue;
+      }
       rows.push(row);
       // One line a soak as it ends: a stopped bench keeps every soak it finished.
-      appendFileSync('bench/results/soak-runs.jsonl', `${JSON.stringify({ ...row, rate: SOAK_RATE, seconds: SOAK_S, at: new Date().toISOString() })}\n`);
-      log(`soak, leak ${leak} B/request, ${i + 1}/${SOAKS}: ${a.verdict} (RSS ${row.rss}, fds ${row.fds}, p99 ${row.p99})`);
+      appendFileSync('bench/results/soak-runs.jsonl', `${JSON.stringify({ ...row, rate: SOAK_RATE, seconds: SOAK_S, parallel: PARALLEL, at: new Date().toISOString() })}\n`);
+      done.set(leak.label, (done.get(leak.label) ?? 0) + 1);
+      log(`soak, leak ${leak.label} B/request, ${done.get(leak.label)}/${leak.bytes === 0 ? LEAK_FREE_SOAKS : SOAKS} (${rows.length}/${jobs.length} in all): ${row.verdict} (RSS ${row.rss}, fds ${row.fds}, p99 ${row.p99})`);
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, PARALLEL) }, worker));
   const mb = (v: number | null) => (v === null ? '—' : `${(v / 1e6).toFixed(1)}`);
-  lines.push(`**soak** (/api/items at ${SOAK_RATE} req/s for ${SOAK_S} s, default limits; each soak a fresh process)`, '');
-  lines.push('| leak | payload it retains | soaks failed (any trend) | RSS called a leak | RSS slope, MB/h (median) |', '|--:|--:|--|--|--:|');
-  for (const leak of levels) {
-    const rs = rows.filter((r) => r.leak === leak);
+  lines.push(`**soak** (/api/items at ${SOAK_RATE} req/s for ${SOAK_S} s, default limits; each soak a fresh process, ${PARALLEL} at a time)`, '');
+  if (failedToRun > 0) lines.push(`${failedToRun} soak(s) could not run (the service did not start twice) and are not counted.`, '');
+  lines.push('| leak (bytes kept / every Nth request) | payload it retains | soaks failed (any trend) | RSS called a leak | RSS slope, MB/h (median) |', '|--:|--:|--|--|--:|');
+  for (const leak of leaks) {
+    const rs = rows.filter((r) => r.leak === leak.bytes && r.every === leak.every);
     const n = rs.length;
     const failed = rs.filter((r) => r.verdict === 'fail').length;
     const rssLeaks = rs.filter((r) => r.rss === 'leak').length;
     const slopes = rs.map((r) => r.rssPerHour).filter((v): v is number => v !== null).sort((x, y) => x - y);
-    const perHour = (leak * SOAK_RATE * 3600) / 1e6;
-    lines.push(
-      `| ${leak} B/request | ${perHour.toFixed(0)} MB/h | ${leak === 0 ? upper(failed, n) : `${failed}/${n}`} | ${leak === 0 ? upper(rssLeaks, n) : lower(rssLeaks, n)} | ${mb(slopes[Math.floor(slopes.length / 2)] ?? null)} |`,
-    );
+    const perHour = (leak.bytes * (SOAK_RATE / leak.every) * 3600) / 1e6;
+    const free = leak.bytes === 0;
+    lines.push(`| ${leak.label} | ${perHour.toFixed(0)} MB/h | ${free ? upper(failed, n) : `${failed}/${n}`} | ${free ? upper(rssLeaks, n) : lower(rssLeaks, n)} | ${mb(slopes[Math.floor(slopes.length / 2)] ?? null)} |`);
   }
   lines.push('');
   report.soak = rows;

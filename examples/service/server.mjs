@@ -7,6 +7,8 @@
 //   EXTRA_LATENCY_MS  extra milliseconds of waiting (timer, no CPU) per request
 //   LATENCY_PATH      apply EXTRA_LATENCY_MS only to this path (default: all)
 //   LEAK_BYTES        bytes kept forever per request (a memory leak)
+//   LEAK_EVERY        keep them only every Nth request (default 1): a slow leak whose payload is
+//                     known, e.g. 4096 bytes every 40th request at 100 req/s is 37 MB/h
 //   ERROR_RATE        share of requests answered 500 (0..1), spread evenly, not at random
 //   LIMIT_CONCURRENCY  /api/limited serves at most this many requests at a time (default 10), the
 //   LIMIT_SERVICE_MS   rest wait in a first-come queue; each takes this long (default 50, a timer,
@@ -41,6 +43,7 @@ const extraCpuPercent = env('EXTRA_CPU_PERCENT', 0);
 const extraLatencyMs = env('EXTRA_LATENCY_MS', 0);
 const latencyPath = process.env.LATENCY_PATH || null;
 const leakBytes = env('LEAK_BYTES', 0);
+const leakEvery = Math.max(1, Math.floor(env('LEAK_EVERY', 1)));
 const errorRate = env('ERROR_RATE', 0);
 const limitConcurrency = Math.max(1, Math.floor(env('LIMIT_CONCURRENCY', 10)));
 const limitServiceMs = env('LIMIT_SERVICE_MS', 50);
@@ -165,7 +168,7 @@ const server = http.createServer((req, res) => {
   if (base === undefined) return send(404, { error: `no such endpoint ${path}` });
 
   served++;
-  if (leakBytes > 0) leaked.push(Buffer.alloc(leakBytes, 1));
+  if (leakBytes > 0 && served % leakEvery === 0) leaked.push(Buffer.alloc(leakBytes, 1));
   burnCpu(base + extraCpuUs + (base * extraCpuPercent) / 100);
 
   const finish = () => {
