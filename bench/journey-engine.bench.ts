@@ -16,11 +16,11 @@
  *   PERFGATE_BENCH_PAIRS    alternating pairs (default 4)
  * Writes bench/results/journey-engine.json and prints a markdown table.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { alternatingPairs, engineTable, machine, mean, numberFromEnv, pairedThroughput, startExampleService, type Engine } from './engine-pairs.js';
 import { loadConfig } from '../src/config/load.js';
 import { parseStatusSpec, runLoad } from '../src/load/index.js';
 import type { LoadProfile, LoadTarget } from '../src/load/index.js';
@@ -32,7 +32,7 @@ const PAIRS = numberFromEnv('PERFGATE_BENCH_PAIRS', 4);
 const THROUGHPUT_GOAL = 0.85;
 
 interface Trial {
-  engine: 'perfgate' | 'bare';
+  engine: Engine;
   /** Completed requests (steps) a second. */
   throughput: number;
   requests: number;
@@ -44,7 +44,7 @@ interface Trial {
 
 export async function main(): Promise<void> {
   const loadAtStart = os.loadavg()[0] ?? 0;
-  const server = await startServer();
+  const server = await startExampleService();
   const config = loadConfig({
     fileText: `url: ${server.origin}
 scenarios:
@@ -69,15 +69,11 @@ scenarios:
     await runLoad(target, profile, { durationMs: 1000 });
     await bareTrial(server.origin, 1);
 
-    const trials: Trial[] = [];
-    for (let pair = 0; pair < PAIRS; pair++) {
-      const order: Trial['engine'][] = pair % 2 === 0 ? ['perfgate', 'bare'] : ['bare', 'perfgate'];
-      for (const engine of order) {
-        const trial = engine === 'perfgate' ? await perfgateTrial(target, profile) : await bareTrial(server.origin, TRIAL_S);
-        trials.push(trial);
-        process.stderr.write(`pair ${pair + 1}/${PAIRS} ${engine}: ${trial.throughput.toFixed(0)} req/s, ${trial.errors} errors\n`);
-      }
-    }
+    const trials = await alternatingPairs(
+      PAIRS,
+      (engine) => (engine === 'perfgate' ? perfgateTrial(target, profile) : bareTrial(server.origin, TRIAL_S)),
+      (t) => `, ${t.errors} errors`,
+    );
     results = summarize(trials, loadAtStart);
   } finally {
     await server.stop();
@@ -130,16 +126,11 @@ async function bareTrial(origin: string, seconds: number): Promise<Trial> {
 }
 
 function summarize(trials: Trial[], loadAtStart: number) {
-  const of = (engine: Trial['engine']) => trials.filter((t) => t.engine === engine);
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const perfgate = of('perfgate');
-  const bare = of('bare');
-  const pairRatios = perfgate.map((p, i) => p.throughput / bare[i]!.throughput);
-  const ratio = median(pairRatios);
+  const { perfgate, bare, pairRatios, ratio } = pairedThroughput(trials);
   return {
     benchmark: 'journey-engine',
     createdAt: new Date().toISOString(),
-    environment: { node: process.version, cpuModel: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverage1m: { start: loadAtStart, end: os.loadavg()[0] ?? 0 } },
+    environment: machine(loadAtStart),
     settings: { connections: CONNECTIONS, trialSeconds: TRIAL_S, pairs: PAIRS, steps: 3 },
     throughput: {
       perfgateReqPerS: mean(perfgate.map((t) => t.throughput)),
@@ -155,12 +146,6 @@ function summarize(trials: Trial[], loadAtStart: number) {
   };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 function renderTable(r: ReturnType<typeof summarize>): string {
   const f = (x: number, digits = 0) => x.toFixed(digits);
   const rows = [
@@ -171,39 +156,5 @@ function renderTable(r: ReturnType<typeof summarize>): string {
     ['load generator CPU per request, perfgate / hand-written (µs)', `${f(r.generatorCpuUsPerRequest.perfgate, 1)} / ${f(r.generatorCpuUsPerRequest.bare, 1)}`, ''],
     ['errors, perfgate / hand-written', `${r.errors.perfgate} / ${r.errors.bare}`, ''],
   ];
-  const header =
-    `\n### Journey engine (3 steps, ${r.settings.connections} connections, ${r.settings.trialSeconds} s trials, ` +
-    `${r.settings.pairs} alternating pairs, load average ${f(r.environment.loadAverage1m.start, 1)} -> ${f(r.environment.loadAverage1m.end, 1)} on ${r.environment.cores} cores)\n\n`;
-  return header + '| metric | value | goal |\n|---|---|---|\n' + rows.map((row) => `| ${row.join(' | ')} |`).join('\n') + '\n';
-}
-
-async function startServer(): Promise<{ origin: string; stop(): Promise<void> }> {
-  const script = path.resolve('examples/service/server.mjs');
-  const child = spawn(process.execPath, [script], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`benchmark server ${script} exited with ${code} before listening`)));
-  });
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-function numberFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} is "${raw}"; expected a positive number`);
-  return value;
+  return engineTable('Journey engine (3 steps', r.settings, r.environment, rows);
 }

@@ -13,11 +13,11 @@
  *   PERFGATE_BENCH_SOAK_S   seconds of the RSS soak (default 60)
  * Writes bench/results/load-engine.json and prints a markdown table.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { alternatingPairs, engineTable, machine, mean, numberFromEnv, pairedThroughput, startExampleService, type Engine } from './engine-pairs.js';
 import { parseStatusSpec, runLoad } from '../src/load/index.js';
 import type { LoadProfile, LoadTarget } from '../src/load/index.js';
 
@@ -30,7 +30,7 @@ const RSS_GOAL_MB = 50;
 const MB = 1024 * 1024;
 
 interface Trial {
-  engine: 'perfgate' | 'bare';
+  engine: Engine;
   throughput: number;
   requests: number;
   /** CPU time of this process (the load generator) per response, microseconds. */
@@ -40,8 +40,8 @@ interface Trial {
 export async function main(): Promise<void> {
   // Other processes on the machine are the main source of noise here: record how busy it was.
   const loadAtStart = os.loadavg()[0] ?? 0;
-  const server = await startServer();
-  const target: LoadTarget = { url: server.url, method: 'GET', headers: {}, isExpectedStatus: parseStatusSpec('2xx') };
+  const server = await startExampleService();
+  const target: LoadTarget = { url: `${server.origin}/api/items`, method: 'GET', headers: {}, isExpectedStatus: parseStatusSpec('2xx') };
   const profile: LoadProfile = { kind: 'closed', connections: CONNECTIONS };
   let results;
   try {
@@ -49,15 +49,7 @@ export async function main(): Promise<void> {
     await runLoad(target, profile, { durationMs: 1000 });
     await autocannon({ url: target.url, connections: CONNECTIONS, duration: 1 });
 
-    const trials: Trial[] = [];
-    for (let pair = 0; pair < PAIRS; pair++) {
-      const order: Trial['engine'][] = pair % 2 === 0 ? ['perfgate', 'bare'] : ['bare', 'perfgate'];
-      for (const engine of order) {
-        const trial = engine === 'perfgate' ? await perfgateTrial(target, profile) : await bareTrial(target.url);
-        trials.push(trial);
-        process.stderr.write(`pair ${pair + 1}/${PAIRS} ${engine}: ${trial.throughput.toFixed(0)} req/s\n`);
-      }
-    }
+    const trials = await alternatingPairs(PAIRS, (engine) => (engine === 'perfgate' ? perfgateTrial(target, profile) : bareTrial(target.url)));
     const soak = await rssSoak(target, profile);
     results = summarize(trials, soak, loadAtStart);
   } finally {
@@ -119,17 +111,11 @@ async function rssSoak(target: LoadTarget, profile: LoadProfile): Promise<Soak> 
 }
 
 function summarize(trials: Trial[], soak: Soak, loadAtStart: number) {
-  const of = (engine: Trial['engine']) => trials.filter((t) => t.engine === engine);
-  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  const perfgate = of('perfgate');
-  const bare = of('bare');
-  const mean = (xs: number[]) => sum(xs) / xs.length;
-  const pairRatios = perfgate.map((p, i) => p.throughput / bare[i]!.throughput);
-  const ratio = median(pairRatios);
+  const { perfgate, bare, pairRatios, ratio } = pairedThroughput(trials);
   return {
     benchmark: 'load-engine',
     createdAt: new Date().toISOString(),
-    environment: { node: process.version, cpuModel: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverage1m: { start: loadAtStart, end: os.loadavg()[0] ?? 0 } },
+    environment: machine(loadAtStart),
     settings: { connections: CONNECTIONS, trialSeconds: TRIAL_S, pairs: PAIRS, soakSeconds: SOAK_S },
     throughput: {
       perfgateReqPerS: mean(perfgate.map((t) => t.throughput)),
@@ -149,12 +135,6 @@ function summarize(trials: Trial[], soak: Soak, loadAtStart: number) {
   };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 function renderTable(r: ReturnType<typeof summarize>): string {
   const f = (x: number, digits = 0) => x.toFixed(digits);
   const rows = [
@@ -169,45 +149,5 @@ function renderTable(r: ReturnType<typeof summarize>): string {
     ['RSS at start / peak / end (MB)', `${f(r.rss.baselineMb, 1)} / ${f(r.rss.maxMb, 1)} / ${f(r.rss.endMb, 1)}`, ''],
     ['requests in the soak', String(r.rss.requests), ''],
   ];
-  const header =
-    `\n### Load engine (${r.settings.connections} connections, ${r.settings.trialSeconds} s trials, ` +
-    `${r.settings.pairs} alternating pairs, load average ${f(r.environment.loadAverage1m.start, 1)} -> ${f(r.environment.loadAverage1m.end, 1)} on ${r.environment.cores} cores)\n\n`;
-  return header + '| metric | value | goal |\n|---|---|---|\n' + rows.map((row) => `| ${row.join(' | ')} |`).join('\n') + '\n';
-}
-
-interface Server {
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function startServer(): Promise<Server> {
-  // The example service, as issue 4 asks: the same server the demo and the detection benchmark load.
-  const script = path.resolve('examples/service/server.mjs');
-  const child = spawn(process.execPath, [script], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`benchmark server ${script} exited with ${code} before listening`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}/api/items`,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-function numberFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} is "${raw}"; expected a positive number`);
-  return value;
+  return engineTable('Load engine (', r.settings, r.environment, rows);
 }

@@ -31,6 +31,15 @@ export interface RunOutcome {
   commits: { base: string | null; head: string | null } | null;
 }
 
+/** Writes the results file the config names (relative to the workspace) and sets the `results-file` output to it. */
+export function writeResults(m: ModeInput, results: Results): string {
+  const path = resolve(m.workspace, m.config.resultsFile);
+  mkdirSync(dirname(path), { recursive: true });
+  writeResultsFile(path, results);
+  m.deps.core.setOutput(OUTPUTS.resultsFile, path);
+  return path;
+}
+
 /**
  * What a run does once it has its results and their analysis, whether one job measured them or
  * shards did (merge-mode.ts): write the results file, report, and on a trusted push store the
@@ -41,10 +50,7 @@ export async function concludeRun(m: ModeInput, r: RunOutcome): Promise<void> {
   const { core } = deps;
   const { lookup, store, paired } = r;
   const out = { results: r.results, analysis: r.analysis };
-  const resultsPath = resolve(m.workspace, config.resultsFile);
-  mkdirSync(dirname(resultsPath), { recursive: true });
-  writeResultsFile(resultsPath, out.results);
-  core.setOutput(OUTPUTS.resultsFile, resultsPath);
+  const resultsPath = writeResults(m, out.results);
 
   const context: ReportContext = {
     suite: config.suite,

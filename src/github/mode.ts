@@ -2,6 +2,7 @@
 // and transfers of this run. The modes (gate, shard, merge, report) import this and conclude.ts;
 // none imports action.ts, which only dispatches to them.
 import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
 import type * as coreModule from '@actions/core';
 import type { ArtifactClient } from '@actions/artifact';
 import { ArtifactStore, artifactClientFetcher, type ArchiveFetcher, type ArtifactUploader, type RestClient } from '../baseline/artifact-store.js';
@@ -9,6 +10,9 @@ import type { BaselineLookup, BaselineStore } from '../baseline/store.js';
 import type { Config } from '../config/config.js';
 import type { PerfgateError } from '../errors.js';
 import type { MeasureDeps } from '../measure/measure.js';
+import { prepareVariants } from '../baseref/variants.js';
+import { runPipeline, type PipelineInput, type PipelineOutput } from '../pipeline.js';
+import { environmentFingerprint } from '../results/environment.js';
 import { httpStatusOf } from './comment.js';
 import type { EventInfo } from './context.js';
 import { attemptStartFromRest, runArtifactUploader } from './run-artifacts.js';
@@ -129,4 +133,53 @@ export async function baselineFor(m: ModeInput, paired: boolean): Promise<{ stor
     return l;
   });
   return { store, lookup };
+}
+
+/**
+ * Prepares the variants (in base-ref mode, a worktree of the base), measures the suite with the
+ * pipeline and removes what was prepared, whatever happens: the measuring step every mode that
+ * measures shares. `title` names the measuring group in the log.
+ */
+export async function measureSuite(
+  m: ModeInput,
+  p: { title: string } & Pick<PipelineInput, 'baseline' | 'noBaselineReason' | 'stopEarly' | 'shard'>,
+): Promise<PipelineOutput & { commits: { base: string | null; head: string | null } }> {
+  const { deps, config, event } = m;
+  const { core } = deps;
+  const headSha = event.pullRequest?.headSha ?? event.sha;
+  const tmpDir = runnerTemp(deps.env);
+  const prepared = await core.group('perfgate: prepare', () =>
+    prepareVariants({
+      config,
+      workspace: m.workspace,
+      defaultBaseRef: event.pullRequest?.baseSha ?? (typeof deps.payload.before === 'string' ? deps.payload.before : null),
+      headCommit: headSha,
+      tmpDir,
+      logDir: resolve(tmpDir, 'perfgate-logs'),
+      log: (line) => core.info(line),
+      findFreePort: deps.findFreePort,
+    }),
+  );
+  try {
+    const { title, ...rest } = p;
+    const out = await core.group(title, () =>
+      runPipeline(
+        {
+          ...rest,
+          config,
+          variants: prepared.variants,
+          meta: {
+            suite: config.suite,
+            createdAt: deps.now().toISOString(),
+            git: { sha: headSha, ref: event.ref, repository: `${event.owner}/${event.repo}`, runId: event.runId, event: event.eventName },
+            environment: environmentFingerprint(deps.env),
+          },
+        },
+        deps.measureDeps,
+      ),
+    );
+    return { ...out, commits: prepared.commits };
+  } finally {
+    await prepared.cleanup();
+  }
 }

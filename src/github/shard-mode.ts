@@ -1,15 +1,10 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { RESULTS_FILE_NAME } from '../baseline/artifact-store.js';
-import { prepareVariants } from '../baseref/variants.js';
-import { OUTPUTS } from '../config/inputs.js';
 import { PerfgateError } from '../errors.js';
-import { runPipeline } from '../pipeline.js';
 import type { ShardSpec } from '../plan/shards.js';
-import { environmentFingerprint } from '../results/environment.js';
-import { writeResultsFile } from '../results/file.js';
-import { writeSummary } from './conclude.js';
-import { artifactUploaderFor, runnerTemp, type ModeInput } from './mode.js';
+import { writeResults, writeSummary } from './conclude.js';
+import { artifactUploaderFor, measureSuite, runnerTemp, type ModeInput } from './mode.js';
 
 /** Shard K of N of a suite uploads its results under this name, for the merge job of the same run. */
 export function shardArtifactName(suite: string, shard: ShardSpec): string {
@@ -26,48 +21,14 @@ export function shardArtifactName(suite: string, shard: ShardSpec): string {
 export async function runShardMode(m: ModeInput, shard: ShardSpec): Promise<void> {
   const { deps, config, event } = m;
   const { core } = deps;
-  const headSha = event.pullRequest?.headSha ?? event.sha;
   const tmpDir = runnerTemp(deps.env);
-  const prepared = await core.group('perfgate: prepare', () =>
-    prepareVariants({
-      config,
-      workspace: m.workspace,
-      defaultBaseRef: event.pullRequest?.baseSha ?? (typeof deps.payload.before === 'string' ? deps.payload.before : null),
-      headCommit: headSha,
-      tmpDir,
-      logDir: resolve(tmpDir, 'perfgate-logs'),
-      log: (line) => core.info(line),
-      findFreePort: deps.findFreePort,
-    }),
-  );
-  let results;
-  try {
-    const out = await core.group(`perfgate: measure shard ${shard.index}/${shard.count}`, () =>
-      runPipeline(
-        {
-          config,
-          variants: prepared.variants,
-          baseline: null,
-          noBaselineReason: `shard ${shard.index}/${shard.count} measures only; the merge job compares`,
-          shard: { ...shard, attempt: event.runAttempt },
-          meta: {
-            suite: config.suite,
-            createdAt: deps.now().toISOString(),
-            git: { sha: headSha, ref: event.ref, repository: `${event.owner}/${event.repo}`, runId: event.runId, event: event.eventName },
-            environment: environmentFingerprint(deps.env),
-          },
-        },
-        deps.measureDeps,
-      ),
-    );
-    results = out.results;
-  } finally {
-    await prepared.cleanup();
-  }
-  const resultsPath = resolve(m.workspace, config.resultsFile);
-  mkdirSync(dirname(resultsPath), { recursive: true });
-  writeResultsFile(resultsPath, results);
-  core.setOutput(OUTPUTS.resultsFile, resultsPath);
+  const { results } = await measureSuite(m, {
+    title: `perfgate: measure shard ${shard.index}/${shard.count}`,
+    baseline: null,
+    noBaselineReason: `shard ${shard.index}/${shard.count} measures only; the merge job compares`,
+    shard: { ...shard, attempt: event.runAttempt },
+  });
+  writeResults(m, results);
 
   const name = shardArtifactName(config.suite, shard);
   const scenarios = results.shard?.scenarios ?? [];
