@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, normalSample } from '../../src/stats/index.js';
 import { analyzeSoak } from '../../src/tests/soak/analyze.js';
-import { soakTerminal } from '../../src/tests/soak/render.js';
+import { soakMarkdown, soakTerminal } from '../../src/tests/soak/render.js';
 import { parseSoakSettings } from '../../src/tests/soak/settings.js';
 import { soakTrends, type SoakSample } from '../../src/tests/soak/slopes.js';
 
@@ -89,5 +89,36 @@ describe('p99 drift without a limit', () => {
     expect(a.verdict).toBe('pass');
     expect(a.failures).toEqual([]);
     expect(soakTerminal(a).join('\n')).toMatch(/p99: \+\d+%\/h \(\+\d+%\/h to \+\d+%\/h\) not gated/);
+  });
+});
+
+describe('a soak shorter than the benchmark measured', () => {
+  const analyze = (settings: Record<string, unknown>) =>
+    analyzeSoak({
+      test: { name: 'soak', kind: 'soak', scenarios: ['items'], settings: parseSoakSettings({ kind: 'soak', rate: 100, ...settings }, 'tests[0]', []), entry: {} },
+      scenario: 'items',
+      baseline: null,
+      head: [{ process: 0, samples: soak(0), exited: false }],
+      paired: false,
+      alpha: 0.01,
+      confidence: 0.95,
+    });
+
+  it('says how long it fitted and that a leak may be warm-up growth', () => {
+    // 1 minute with the default 20% warm-up fits 48 s.
+    const a = analyze({ duration: '1m' });
+    expect(a.shortFit).toBe(
+      'This soak fits 48 s after its warm-up, less than the 4 min perfgate\'s false-leak rate was measured on: ' +
+        'a leak-free service\'s memory can still be settling, and read as a leak. A soak of 5 minutes or more (the default is 10 min) settles it.',
+    );
+    expect(soakTerminal(a)).toContain(`  ${a.shortFit}`);
+    expect(soakMarkdown(a, { details: true })).toContain('⚠️ This soak fits 48 s after its warm-up');
+  });
+
+  it('says nothing from 4 minutes fitted on: 5 minutes with the default warm-up, or the default 10', () => {
+    expect(analyze({ duration: '5m' }).shortFit).toBeNull();
+    expect(analyze({}).shortFit).toBeNull();
+    expect(analyze({ duration: '5m', 'warmup-share': '30%' }).shortFit).toMatch(/fits 3 min 30 s after its warm-up/);
+    expect(soakMarkdown(analyze({ duration: '5m' }), { details: true })).not.toContain('⚠️');
   });
 });

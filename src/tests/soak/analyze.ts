@@ -1,8 +1,8 @@
 import type { Verdict } from '../../analyze/types.js';
-import { bytes, significant } from '../../report/format.js';
+import { bytes, duration, significant } from '../../report/format.js';
 import type { KindAnalyzeInput, TestAnalysis } from '../kind.js';
 import { soakTrends, type LeakStatus, type SoakSample, type SoakTrends, type Trend } from './slopes.js';
-import type { SoakSettings } from './settings.js';
+import { SOAK_DEFAULTS, SOAK_SETTLED_FIT_MS, type SoakSettings } from './settings.js';
 
 /** One soak on one start of the service. */
 export interface SoakRun {
@@ -22,6 +22,8 @@ export interface SoakAnalysis extends TestAnalysis {
   fasterThanBaseline: string[];
   runs: { baseline: SoakRun[] | null; head: SoakRun[] };
   noBaselineReason?: string;
+  /** Why a leak called here may be warm-up growth: the soak fitted less than the benchmark measured; null otherwise. */
+  shortFit: string | null;
 }
 
 const TRENDS = [
@@ -79,6 +81,12 @@ export function analyzeSoak(input: KindAnalyzeInput<SoakSettings, SoakRun>): Soa
     ? 'fail'
     : statuses.length > 0 && statuses.every((x) => x === 'no-leak' || x === 'unavailable') && statuses.some((x) => x === 'no-leak') ? 'pass' : 'inconclusive';
   const rss = head[0]?.rssPerHour;
+  const fittedMs = s.durationMs * (1 - s.warmupShare);
+  const shortFit =
+    fittedMs < SOAK_SETTLED_FIT_MS
+      ? `This soak fits ${duration(fittedMs)} after its warm-up, less than the ${duration(SOAK_SETTLED_FIT_MS)} perfgate's false-leak rate was measured on: ` +
+        `a leak-free service's memory can still be settling, and read as a leak. A soak of 5 minutes or more (the default is ${duration(SOAK_DEFAULTS.durationMs)}) settles it.`
+      : null;
   return {
     test: input.test.name,
     kind: 'soak',
@@ -93,6 +101,7 @@ export function analyzeSoak(input: KindAnalyzeInput<SoakSettings, SoakRun>): Soa
     head,
     fasterThanBaseline,
     runs: { baseline: input.baseline, head: input.head },
+    shortFit,
     ...(input.noBaselineReason ? { noBaselineReason: input.noBaselineReason } : {}),
   };
 }

@@ -40,6 +40,7 @@ export function soakMarkdown(a: SoakAnalysis, _options: { details: boolean }): s
   };
   a.head.forEach((_, i) => rows.push([`CPU, mean${a.head.length > 1 ? ` (soak ${i + 1})` : ''}`, '', ...(a.baseline ? [meanCpu(a.runs.baseline?.[i])] : []), meanCpu(a.runs.head[i])]));
   lines.push(table([{ title: 'trend' }, { title: 'limit', align: 'right' }, ...(a.baseline ? [{ title: 'baseline', align: 'right' as const }] : []), { title: 'head', align: 'right' }], rows));
+  if (a.shortFit) lines.push('', `⚠️ ${text(a.shortFit)}`);
   if (a.fasterThanBaseline.length > 0) lines.push('', `The head's ${a.fasterThanBaseline.join(', ')} grew faster than the baseline's beyond doubt.`);
   for (const [metric, pick, scale, unit] of [['RSS', (s: SoakAnalysis['runs']['head'][number]['samples'][number]) => s.rssBytes, 1e-6, 'MB'], ['open fds', (s: SoakAnalysis['runs']['head'][number]['samples'][number]) => s.fds, 1, 'fds']] as const) {
     const sides = [...(a.runs.baseline?.[0] ? [['baseline', a.runs.baseline[0]] as const] : []), ['head', a.runs.head[0]] as const].filter(([, r]) => r !== undefined);
@@ -61,6 +62,7 @@ export function soakMarkdown(a: SoakAnalysis, _options: { details: boolean }): s
 export function soakTerminal(a: SoakAnalysis): string[] {
   const out = [`soak of ${a.scenario} (test "${a.test}"): ${a.verdict}`];
   for (const [key, label] of TRENDS) a.head.forEach((t, i) => out.push(`  ${label}${a.head.length > 1 ? ` (soak ${i + 1})` : ''}: ${cell(key, t[key] as Trend, false)}`));
+  if (a.shortFit) out.push(`  ${a.shortFit}`);
   out.push(`  ${methodText(a)}`);
   return out;
 }

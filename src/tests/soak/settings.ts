@@ -40,6 +40,14 @@ export const SOAK_DEFAULTS = {
   p99Drift: null,
 } as const satisfies { p99Drift: number | null; [k: string]: unknown };
 
+/**
+ * The shortest fitted span (the soak after its warm-up share) the soak benchmark measured its
+ * false-leak rate on: 5-minute soaks, 4 minutes fitted. In shorter ones a leak-free service's RSS
+ * can still be settling after the warm-up (V8's heap spaces grow for a minute or more), and reads
+ * as a leak; the report says so when a soak fits less (bench/results/soak-runs.jsonl, README).
+ */
+export const SOAK_SETTLED_FIT_MS = 240_000;
+
 export function parseSoakSettings(raw: Record<string, unknown>, at: string, problems: string[]): SoakSettings {
   const r = new FieldReader(raw, at, problems);
   r.unknownFields([...COMMON_TEST_FIELDS, ...SOAK_FIELDS]);
