@@ -40,7 +40,8 @@ const SPIKES = num('PERFGATE_BENCH_SPIKES', 5);
 const SOAKS = num('PERFGATE_BENCH_SOAKS', 5);
 const SOAK_S = num('PERFGATE_BENCH_SOAK_S', 300);
 const SOAK_RATE = num('PERFGATE_BENCH_SOAK_RATE', 100);
-const LEAK_FREE_SOAKS = num('PERFGATE_BENCH_LEAK_FREE_SOAKS', SOAKS);
+// 0 is a count here (a run of leaks alone), not "unset".
+const LEAK_FREE_SOAKS = process.env.PERFGATE_BENCH_LEAK_FREE_SOAKS ? Number(process.env.PERFGATE_BENCH_LEAK_FREE_SOAKS) : SOAKS;
 const PARALLEL = num('PERFGATE_BENCH_SOAK_PARALLEL', 1);
 const LEAKS = (process.env.PERFGATE_BENCH_LEAKS ?? '128,512').split(',').map((l) => parseLeak(l));
 const PARTS = (process.env.PERFGATE_BENCH_PARTS ?? 'capacity,spike,soak').split(',');
@@ -117,7 +118,7 @@ async function soak(lines: string[], report: Record<string, unknown>): Promise<v
   const entry = `  - { kind: soak, rate: ${SOAK_RATE}, duration: ${SOAK_S}s }\n`;
   type Row = { leak: number; every: number; verdict: string; rss: string; fds: string; p99: string; rssPerHour: number | null; rssLow: number | null; rssHigh: number | null; rssDetectable: number | null };
   const rows: Row[] = [];
-  const leaks = LEAKS.some((l) => l.bytes === 0) ? LEAKS : [parseLeak('0'), ...LEAKS];
+  const leaks = LEAKS.some((l) => l.bytes === 0) || LEAK_FREE_SOAKS === 0 ? LEAKS : [parseLeak('0'), ...LEAKS];
   const jobs = soakJobs(leaks.map((leak) => ({ leak, count: leak.bytes === 0 ? LEAK_FREE_SOAKS : SOAKS })));
   const done = new Map<string, number>();
   let failedToRun = 0;
