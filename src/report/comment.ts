@@ -105,7 +105,7 @@ function pairedRounds(pairing: Results['pairing']): string {
   return pairing === 'simultaneous' ? 'both loaded at the same time in every round' : 'their trials interleaved round by round';
 }
 
-function modeLine(analysis: Analysis, context: ReportContext): string {
+function modeLine(context: ReportContext): string {
   const commits = commitsOf(context);
   const head = shortSha(commits.head);
   const base = shortSha(commits.base);
@@ -122,12 +122,14 @@ function modeLine(analysis: Analysis, context: ReportContext): string {
         `**Mode:** ${code('variants')}: variants base and head of ${headText} measured side by side on this runner, ` +
         `${pairedRounds(context.head.pairing)} (paired).`
       );
+    // No baseline whatever the verdict: a run of soak, spike or capacity tests alone, or one whose
+    // budgets failed, has a verdict of its own and still compared with no file.
     case 'local':
-      return context.baseline === null && analysis.verdict === 'no-baseline'
+      return context.baseline === null
         ? `**Mode:** ${code('local')}: ${headText}, with no baseline file to compare with.`
         : `**Mode:** ${code('local')}: ${headText} against the baseline file from ${baseText}.`;
     case 'artifact':
-      return context.baseline === null && analysis.verdict === 'no-baseline'
+      return context.baseline === null
         ? `**Mode:** ${code('artifact')}: ${headText}, with no stored baseline to compare with.`
         : `**Mode:** ${code('artifact')}: ${headText} against the stored baseline ${baseText} from the default branch.`;
   }
@@ -195,7 +197,7 @@ function render(
     verdict.sentence,
     ...warnings(context),
     ...loadSettingsWarnings(analysis, code).map((w) => `> ⚠️ ${w}`),
-    modeLine(analysis, context),
+    modeLine(context),
   ];
   if (left.length > 0) {
     parts.push(

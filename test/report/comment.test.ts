@@ -349,6 +349,15 @@ describe('renderComment', () => {
     expect(commentMarker('api')).toBe('<!-- perfgate:api -->');
   });
 
+  it('says there was no baseline file when a run without one failed on its own (a soak, a budget)', () => {
+    const a: Analysis = { ...analysis({ scenarios: [steadyScenario('GET /items', 1, false)] }), verdict: 'fail' };
+    for (const mode of ['local', 'artifact'] as const) {
+      const md = renderComment(a, { suite: 'api', mode, head: results(), baseline: null });
+      expect(md).toContain(mode === 'local' ? '**Mode:** `local`: head `d4e5f6a`, with no baseline file to compare with.' : '**Mode:** `artifact`: head `d4e5f6a`, with no stored baseline to compare with.');
+      expect(md).not.toContain('against the');
+    }
+  });
+
   it('renders without a reproduce command, provenance or clock', () => {
     const a: Analysis = analysis({ scenarios: [steadyScenario('GET /items', 1, false)] });
     const md = renderComment(a, { suite: 'api', mode: 'local', head: results(), baseline: baselineResults() });
