@@ -78,10 +78,13 @@ export function machine(loadAtStart: number) {
   return { node: process.version, cpuModel: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverage1m: { start: loadAtStart, end: os.loadavg()[0] ?? 0 } };
 }
 
-/** A markdown table of metric, value and goal under a heading that gives the settings and the machine's load. */
-export function engineTable(title: string, settings: { connections: number; trialSeconds: number; pairs: number }, env: ReturnType<typeof machine>, rows: string[][]): string {
+/**
+ * A markdown table of metric, value and goal under a heading that gives the settings and the
+ * machine's load, after what `what` says of the workload ("3 steps"), if anything.
+ */
+export function engineTable(title: string, what: string | null, settings: { connections: number; trialSeconds: number; pairs: number }, env: ReturnType<typeof machine>, rows: string[][]): string {
   const header =
-    `\n### ${title}, ${settings.connections} connections, ${settings.trialSeconds} s trials, ` +
+    `\n### ${title} (${what ? `${what}, ` : ''}${settings.connections} connections, ${settings.trialSeconds} s trials, ` +
     `${settings.pairs} alternating pairs, load average ${env.loadAverage1m.start.toFixed(1)} -> ${env.loadAverage1m.end.toFixed(1)} on ${env.cores} cores)\n\n`;
   return header + '| metric | value | goal |\n|---|---|---|\n' + rows.map((row) => `| ${row.join(' | ')} |`).join('\n') + '\n';
 }

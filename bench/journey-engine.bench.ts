@@ -156,5 +156,5 @@ function renderTable(r: ReturnType<typeof summarize>): string {
     ['load generator CPU per request, perfgate / hand-written (µs)', `${f(r.generatorCpuUsPerRequest.perfgate, 1)} / ${f(r.generatorCpuUsPerRequest.bare, 1)}`, ''],
     ['errors, perfgate / hand-written', `${r.errors.perfgate} / ${r.errors.bare}`, ''],
   ];
-  return engineTable('Journey engine (3 steps', r.settings, r.environment, rows);
+  return engineTable('Journey engine', '3 steps', r.settings, r.environment, rows);
 }

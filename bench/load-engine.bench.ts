@@ -149,5 +149,5 @@ function renderTable(r: ReturnType<typeof summarize>): string {
     ['RSS at start / peak / end (MB)', `${f(r.rss.baselineMb, 1)} / ${f(r.rss.maxMb, 1)} / ${f(r.rss.endMb, 1)}`, ''],
     ['requests in the soak', String(r.rss.requests), ''],
   ];
-  return engineTable('Load engine (', r.settings, r.environment, rows);
+  return engineTable('Load engine', null, r.settings, r.environment, rows);
 }
