@@ -109,7 +109,7 @@ describe('a soak shorter than the benchmark measured', () => {
     const a = analyze({ duration: '1m' });
     expect(a.shortFit).toBe(
       'This soak fits 48 s after its warm-up, less than the 4 min perfgate\'s false-leak rate was measured on: ' +
-        'a leak-free service\'s memory can still be settling, and read as a leak. A soak of 5 minutes or more (the default is 10 min) settles it.',
+        'a leak-free service\'s memory can still be settling, and read as a leak. A soak of 5 min or more with this warm-up share (the default length is 10 min) settles it.',
     );
     expect(soakTerminal(a)).toContain(`  ${a.shortFit}`);
     expect(soakMarkdown(a, { details: true })).toContain('⚠️ This soak fits 48 s after its warm-up');
@@ -118,7 +118,9 @@ describe('a soak shorter than the benchmark measured', () => {
   it('says nothing from 4 minutes fitted on: 5 minutes with the default warm-up, or the default 10', () => {
     expect(analyze({ duration: '5m' }).shortFit).toBeNull();
     expect(analyze({}).shortFit).toBeNull();
-    expect(analyze({ duration: '5m', 'warmup-share': '30%' }).shortFit).toMatch(/fits 3 min 30 s after its warm-up/);
+    // With 30% warm-up, 5 minutes fits 3.5: it takes 5 min 43 s to fit 4.
+    expect(analyze({ duration: '5m', 'warmup-share': '30%' }).shortFit).toMatch(/fits 3 min 30 s after its warm-up.* A soak of 5 min 43 s or more with this warm-up share/);
+    expect(analyze({ duration: '343s', 'warmup-share': '30%' }).shortFit).toBeNull();
     expect(soakMarkdown(analyze({ duration: '5m' }), { details: true })).not.toContain('⚠️');
   });
 });

@@ -82,10 +82,12 @@ export function analyzeSoak(input: KindAnalyzeInput<SoakSettings, SoakRun>): Soa
     : statuses.length > 0 && statuses.every((x) => x === 'no-leak' || x === 'unavailable') && statuses.some((x) => x === 'no-leak') ? 'pass' : 'inconclusive';
   const rss = head[0]?.rssPerHour;
   const fittedMs = s.durationMs * (1 - s.warmupShare);
+  // The length that fits enough with this run's warm-up share: 5 min with the default 20%.
+  const enoughMs = Math.ceil(SOAK_SETTLED_FIT_MS / (1 - s.warmupShare) / 1000) * 1000;
   const shortFit =
     fittedMs < SOAK_SETTLED_FIT_MS
       ? `This soak fits ${duration(fittedMs)} after its warm-up, less than the ${duration(SOAK_SETTLED_FIT_MS)} perfgate's false-leak rate was measured on: ` +
-        `a leak-free service's memory can still be settling, and read as a leak. A soak of 5 minutes or more (the default is ${duration(SOAK_DEFAULTS.durationMs)}) settles it.`
+        `a leak-free service's memory can still be settling, and read as a leak. A soak of ${duration(enoughMs)} or more with this warm-up share (the default length is ${duration(SOAK_DEFAULTS.durationMs)}) settles it.`
       : null;
   return {
     test: input.test.name,
