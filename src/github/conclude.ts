@@ -106,16 +106,17 @@ export async function concludeRun(m: ModeInput, r: RunOutcome): Promise<void> {
 
 export function reproduceCommand(m: { config: Config; event: Pick<EventInfo, 'owner' | 'repo'> }): string {
   const repo = m.event.owner && m.event.repo ? `${m.event.owner}/${m.event.repo}` : 'OWNER/REPO';
+  const fetchBaseline = `npx perfgate baseline fetch --repo ${repo} --suite ${m.config.suite} --output base.json`;
   if (m.config.mode === 'merge') {
     // Sharded: each shard measured locally, then merged and compared as the merge job does.
     const shards = m.config.compare === 'base-ref' ? '--compare base-ref --base-ref BASE_SHA ' : '';
     const compare = m.config.compare === 'base-ref' || m.config.compare === 'variants'
       ? 'npx perfgate compare merged.json'
-      : `npx perfgate baseline fetch --repo ${repo} --suite ${m.config.suite} --output base.json && npx perfgate compare base.json merged.json`;
+      : `${fetchBaseline} && npx perfgate compare base.json merged.json`;
     return `for k in $(seq N); do npx perfgate run --config perfgate.yml ${shards}--shard $k/N --output shard-$k.json; done && npx perfgate merge shard-*.json --output merged.json && ${compare}`;
   }
   if (m.config.compare === 'base-ref') return `npx perfgate run --config perfgate.yml --compare base-ref --base-ref BASE_SHA`;
-  return `npx perfgate baseline fetch --repo ${repo} --suite ${m.config.suite} --output base.json && npx perfgate run --config perfgate.yml --baseline base.json`;
+  return `${fetchBaseline} && npx perfgate run --config perfgate.yml --baseline base.json`;
 }
 
 async function currentLabels(m: ModeInput): Promise<string[]> {
