@@ -23,6 +23,11 @@ import {
 const bundles = useBundles();
 let fake: FakeGitHub;
 const runs: RunActionResult[] = [];
+// Every run here gates CPU with a 50% threshold (one config, so the baselines stay comparable).
+// What this file tests is the baseline, the comment and the gate's plumbing, not detection: an
+// identical pull request in 6 rounds of 300 ms against another run's processes failed 1 of 7 full
+// runs of the suite on the default 1.5% (2026-12-05; the cause not seen: the test did not print the run), and the regression below triples the CPU.
+const INPUTS = { thresholds: 'cpu=50%' };
 const first = fakeSha('push-1');
 const second = fakeSha('push-2');
 
@@ -47,7 +52,7 @@ function zipDownloads(): number[] {
 
 describe('a push to the default branch', () => {
   it('uploads the baseline artifact, and the next push carries the first in its history', async () => {
-    const one = await runGate({ fake, bundles, event: pushEvent({ sha: first }) });
+    const one = await runGate({ fake, bundles, event: pushEvent({ sha: first }), inputs: INPUTS });
     runs.push(one);
     expect(one.stderr).not.toMatch(/::error::/);
     expect(one.code).toBe(0);
@@ -67,7 +72,7 @@ describe('a push to the default branch', () => {
     expect(one.summary).toContain(MARKER);
     expect(one.stdout).toContain(`saved baseline artifact ${BASELINE_ARTIFACT}`);
 
-    const two = await runGate({ fake, bundles, event: pushEvent({ sha: second, before: first }) });
+    const two = await runGate({ fake, bundles, event: pushEvent({ sha: second, before: first }), inputs: INPUTS });
     runs.push(two);
     expect(two.code).toBe(0);
     const newest = fake.artifacts(BASELINE_ARTIFACT);
@@ -101,9 +106,9 @@ describe('a pull request', () => {
     const quoteOfOurs = fake.addComment(pr, { body: `> ${MARKER}\n> the report said...`, user: HUMAN_USER });
     const downloadsBefore = zipDownloads().length;
 
-    const run = await runGate({ fake, bundles, event: pullRequestEvent({ number: pr, headSha }) });
+    const run = await runGate({ fake, bundles, event: pullRequestEvent({ number: pr, headSha }), inputs: INPUTS });
     runs.push(run);
-    expect(run.code).toBe(0);
+    expect(run.code, run.stdout).toBe(0);
     expect(['pass', 'inconclusive']).toContain(run.outputs.verdict);
     // The newest trusted baseline (the second push) is the one downloaded and named.
     const newest = fake.artifacts(BASELINE_ARTIFACT)[0]!;
@@ -123,9 +128,9 @@ describe('a pull request', () => {
     expect(trends.map((t) => t.categories.length)).toEqual([3]);
     expect(fake.comments(pr)).toHaveLength(153);
 
-    const rerun = await runGate({ fake, bundles, event: pullRequestEvent({ number: pr, headSha, action: 'synchronize' }) });
+    const rerun = await runGate({ fake, bundles, event: pullRequestEvent({ number: pr, headSha, action: 'synchronize' }), inputs: INPUTS });
     runs.push(rerun);
-    expect(rerun.code).toBe(0);
+    expect(rerun.code, rerun.stdout).toBe(0);
     expect(fake.comments(pr)).toHaveLength(153);
     const after = perfgateComments(pr).filter((c) => c.id !== quoteOfOurs.id);
     expect(after.map((c) => c.id)).toEqual([comment.id]);
@@ -145,7 +150,7 @@ describe('a pull request', () => {
     const pr = 7;
     const headSha = fakeSha('pr-7-head');
     // The head triples the CPU each request of the service costs.
-    const regressed = { env: 'EXTRA_CPU_PERCENT=200' };
+    const regressed = { ...INPUTS, env: 'EXTRA_CPU_PERCENT=200' };
 
     const failing = await runGate({ fake, bundles, event: pullRequestEvent({ number: pr, headSha }), inputs: regressed });
     runs.push(failing);
